@@ -1,0 +1,86 @@
+"""Safe loading of local checkpoints, mmengine Runner checkpoints included.
+
+torch >= 2.6 loads with ``weights_only=True``, which refuses mmengine 0.10.7's
+own checkpoints (their ``message_hub`` pickles ``HistoryBuffer`` objects, numpy
+arrays and bound statistics methods through ``getattr``), so ``--resume`` fails.
+Instead of turning safety off, mmmae allow-lists exactly those data types, and a
+``getattr`` that only fetches HistoryBuffer's statistics methods. Anything else
+that a pickle tries to import (code execution) is still refused.
+
+``install_safe_local_loader()`` puts this loader behind mmengine's
+``CheckpointLoader`` for local paths, so resume, ``load_from`` and
+``init_cfg=dict(type='Pretrained')`` all use it.
+"""
+import codecs
+import os
+import pickle
+from typing import Any, Callable, Optional, Union
+
+import numpy as np
+import torch
+from mmengine.logging.history_buffer import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+try:  # numpy >= 2
+    from numpy._core import multiarray as _np_multiarray
+except ImportError:  # numpy 1.x
+    from numpy.core import multiarray as _np_multiarray
+
+
+HISTORY_BUFFER_STATISTICS = frozenset({'min', 'max', 'current', 'mean'})
+
+
+def _history_buffer_getattr(obj: Any, name: str) -> Any:
+    """``getattr`` restricted to HistoryBuffer's statistics methods."""
+    if obj is HistoryBuffer and (name in HISTORY_BUFFER_STATISTICS
+                                 or name in HistoryBuffer._statistics_methods):
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(
+        f'checkpoint asks for getattr({type(obj).__name__}, {name!r}); only HistoryBuffer '
+        'statistics methods are allowed')
+
+
+def _numpy_dtype_classes() -> list:
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is None:
+        return []
+    return [cls for cls in vars(dtypes).values() if isinstance(cls, type) and issubclass(cls, np.dtype)]
+
+
+MMENGINE_CHECKPOINT_GLOBALS = [
+    HistoryBuffer, np.ndarray, np.dtype, _np_multiarray._reconstruct, _np_multiarray.scalar,
+    codecs.encode, (_history_buffer_getattr, 'builtins.getattr'), *_numpy_dtype_classes(),
+]
+
+
+class CheckpointLoadError(RuntimeError):
+    """A checkpoint that cannot be read, with the file named."""
+
+
+def load_checkpoint_file(filename: Union[str, os.PathLike],
+                         map_location: Optional[Union[str, Callable, torch.device]] = 'cpu') -> Any:
+    """``torch.load`` with ``weights_only=True`` plus mmengine's data-only types.
+
+    Raises ``FileNotFoundError`` for a missing file and ``CheckpointLoadError``
+    naming the file for a truncated, corrupt or code-carrying pickle.
+    """
+    filename = os.path.expanduser(os.fspath(filename))
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} does not exist')
+    try:
+        with torch.serialization.safe_globals(MMENGINE_CHECKPOINT_GLOBALS):
+            return torch.load(filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        raise CheckpointLoadError(
+            f'refusing to load {filename}: it holds objects beyond tensors and mmengine\'s '
+            f'checkpoint data ({err}). If you trust its source, convert it once with '
+            "torch.load(path, weights_only=False) and save only its 'state_dict'.") from err
+    except (RuntimeError, EOFError, OSError) as err:
+        raise CheckpointLoadError(
+            f'checkpoint {filename} is truncated or corrupt ({err}); resume from an earlier '
+            'checkpoint or re-download/re-save it') from err
+
+
+def install_safe_local_loader() -> None:
+    """Route mmengine's local checkpoint loading (no URL prefix) through this module."""
+    CheckpointLoader.register_scheme(prefixes='', force=True)(load_checkpoint_file)

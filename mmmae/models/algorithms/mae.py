@@ -1,0 +1,112 @@
+"""The MAE algorithm: encoder on visible patches, decoder, pixel loss."""
+from typing import Dict, List, Optional, Union
+
+import torch
+from mmengine.model import BaseModel
+from mmpretrain.structures import DataSample
+
+from mmmae.registry import MODELS
+
+
+@MODELS.register_module()
+class MAE(BaseModel):
+    """Masked Autoencoder (He et al. 2021) wiring backbone, neck and head.
+
+    Modes of ``forward``: ``'loss'`` (pretraining), ``'tensor'`` (features of
+    the unmasked encoder) and ``'predict'`` (reconstruction: one DataSample per
+    image with ``reconstruction`` [3, H, W] in 0-255 RGB, the ``masked`` input and
+    the ``mask`` [1, H, W], 1 = removed, and its ``reconstruction_loss``).
+    """
+
+    def __init__(self, backbone: dict, neck: dict, head: dict,
+                 data_preprocessor: Optional[Union[dict, torch.nn.Module]] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='MAEDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        enc = self.backbone
+        shape = dict(img_size=(enc.grid_size[0] * enc.patch_size, enc.grid_size[1] * enc.patch_size),
+                     patch_size=enc.patch_size, in_channels=enc.in_channels)
+        self.neck = MODELS.build({**shape, 'embed_dim': enc.embed_dim, **neck})
+        self.head = MODELS.build({'patch_size': enc.patch_size, 'in_channels': enc.in_channels, **head})
+        self._check_parts_agree()
+
+    def _check_parts_agree(self) -> None:
+        enc, dec, head = self.backbone, self.neck, self.head
+        problems = []
+        if dec.grid_size != enc.grid_size:
+            problems.append(f'decoder patch grid {dec.grid_size} != encoder grid {enc.grid_size}')
+        if dec.decoder_embed.in_features != enc.embed_dim:
+            problems.append(f'decoder embed_dim {dec.decoder_embed.in_features} != encoder width '
+                            f'{enc.embed_dim}')
+        if head.patch_size != enc.patch_size or head.in_channels != enc.in_channels:
+            problems.append(f'head patch_size/in_channels {head.patch_size}/{head.in_channels} != '
+                            f'encoder {enc.patch_size}/{enc.in_channels}')
+        if dec.decoder_pred.out_features != head.patch_size**2 * head.in_channels:
+            problems.append(f'decoder predicts {dec.decoder_pred.out_features} values per patch, '
+                            f'head expects {head.patch_size**2 * head.in_channels}')
+        if problems:
+            raise ValueError('MAE parts disagree: ' + '; '.join(problems) +
+                             '. Leave img_size, patch_size, in_channels and embed_dim out of the '
+                             'neck and head configs: MAE fills them in from the backbone.')
+
+    def forward(self, inputs: torch.Tensor, data_samples: Optional[List[DataSample]] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.extract_feat(inputs)
+        raise ValueError(f"invalid mode '{mode}'; use 'loss', 'predict' or 'tensor'")
+
+    def extract_feat(self, inputs: torch.Tensor):
+        """Tokens of the full (unmasked) encoder: ``([N, 1 + L, D],)``."""
+        return self.backbone(inputs, mask=False)
+
+    def loss(self, inputs: torch.Tensor, noise: Optional[torch.Tensor] = None
+             ) -> Dict[str, torch.Tensor]:
+        """``{'loss': reconstruction loss on masked patches}``."""
+        latent, mask, ids_restore = self.backbone(inputs, noise)
+        pred = self.neck(latent, ids_restore)
+        return dict(loss=self.head.loss(pred, inputs, mask))
+
+    @torch.no_grad()
+    def reconstruct(self, inputs: torch.Tensor, noise: Optional[torch.Tensor] = None
+                    ) -> Dict[str, torch.Tensor]:
+        """Reconstruction in pixel space (0-255) plus the pixel mask.
+
+        Returns ``image``, ``masked`` (removed patches zeroed), ``reconstruction``
+        (the prediction everywhere) and ``pasted`` (visible patches from the input,
+        predicted ones elsewhere), each ``[N, C, H, W]``, the ``mask`` ``[N, 1, H, W]``
+        and each image's ``loss`` ``[N]`` (its masked-patch error).
+        """
+        latent, mask, ids_restore = self.backbone(inputs, noise)
+        pred = self.neck(latent, ids_restore)
+        errors = self.head.patch_errors(pred, inputs)
+        head = self.head
+        grid = (inputs.shape[-2] // head.patch_size, inputs.shape[-1] // head.patch_size)
+        pixel_mask = head.unpatchify(
+            mask.unsqueeze(-1).expand(-1, -1, head.patch_size**2 * head.in_channels), grid)[:, :1]
+        to_image = self.data_preprocessor.denormalize
+        image = to_image(inputs)
+        reconstruction = to_image(head.to_pixels(pred, inputs))
+        return dict(image=image, masked=image * (1 - pixel_mask), reconstruction=reconstruction,
+                    pasted=image * (1 - pixel_mask) + reconstruction * pixel_mask,
+                    mask=pixel_mask, loss=(errors * mask).sum(1) / mask.sum(1))
+
+    def predict(self, inputs: torch.Tensor, data_samples: Optional[List[DataSample]] = None,
+                noise: Optional[torch.Tensor] = None) -> List[DataSample]:
+        """One DataSample per image carrying its reconstruction and mask."""
+        out = self.reconstruct(inputs, noise)
+        if data_samples is None:
+            data_samples = [DataSample() for _ in range(inputs.shape[0])]
+        for i, sample in enumerate(data_samples):
+            sample.set_field(out['reconstruction'][i], 'reconstruction', field_type='data')
+            sample.set_field(out['pasted'][i], 'pasted', field_type='data')
+            sample.set_field(out['mask'][i], 'mask', field_type='data')
+            sample.set_field(out['loss'][i], 'reconstruction_loss', field_type='metainfo')
+        return data_samples

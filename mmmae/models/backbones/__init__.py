@@ -1,0 +1,3 @@
+from .mae_vit import ARCHS, MAEViT, resolve_arch
+
+__all__ = ['ARCHS', 'MAEViT', 'resolve_arch']

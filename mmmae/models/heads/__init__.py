@@ -1,0 +1,3 @@
+from .mae_pixel_head import MAEPixelHead
+
+__all__ = ['MAEPixelHead']

@@ -1,0 +1,9 @@
+"""Small building blocks shared by every mmmae backbone, neck and head."""
+from .attention import Attention
+from .masking import num_visible, random_masking
+from .patch_embed import PatchEmbed
+from .pos_embed import resample_pos_embed, sincos_2d_position_embedding
+from .transformer_block import Mlp, TransformerBlock
+
+__all__ = ['Attention', 'Mlp', 'PatchEmbed', 'TransformerBlock', 'num_visible', 'random_masking',
+           'resample_pos_embed', 'sincos_2d_position_embedding']

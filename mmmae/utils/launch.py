@@ -1,0 +1,48 @@
+"""Distributed launch on machines with or without GPUs."""
+import os
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+from mmengine.utils import import_modules_from_strings
+
+
+def prepare_distributed(cfg: Config) -> None:
+    """Let ``--launcher pytorch`` runs work on CPU-only machines.
+
+    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` and its Runner
+    passes ``device_ids=[LOCAL_RANK]`` to DDP, both of which fail without a GPU.
+    Without CUDA this initialises a gloo process group itself (the Runner then
+    skips ``init_dist``) and wraps the model in DDP without device ids.
+    """
+    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+        return
+    if not dist.is_initialized():
+        missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
+        if missing:
+            raise RuntimeError(f'--launcher {cfg.launcher} needs {missing} in the environment; '
+                               'start through tools/dist_train.sh (torchrun) or slurm_train.sh')
+        dist.init_process_group(backend='gloo')
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
+def load_config(path: str, launcher: str = 'none', cfg_options: dict = None,
+                work_dir: str = None) -> Config:
+    """Config from a file with the options every tool shares applied.
+
+    ``work_dir`` defaults to ``work_dirs/<config name>``.
+    """
+    cfg = Config.fromfile(path)
+    cfg.launcher = launcher
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+        if 'custom_imports' in cfg_options:
+            import_modules_from_strings(**cfg.custom_imports)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = os.path.join('work_dirs', os.path.splitext(os.path.basename(path))[0])
+    return cfg

@@ -1,0 +1,24 @@
+"""Shared fixtures: registered modules, the MNIST-5k images, small MAE configs."""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))  # tools/*.py are importable as modules in tests
+torch.set_num_threads(min(2, os.cpu_count() or 1))
+DEMO_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
+
+
+@pytest.fixture(scope='session', autouse=True)
+def registered():
+    from mmmae.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session')
+def mnist_root(tmp_path_factory) -> Path:
+    from mmmae.datasets import write_mnist5k
+    return write_mnist5k(tmp_path_factory.mktemp('data') / 'mnist5k')

@@ -1,0 +1,94 @@
+import pytest
+import torch
+
+from mmmae.models.backbones import MAEViT, resolve_arch
+
+
+def small(**kw):
+    return MAEViT(arch=dict(embed_dim=64, depth=2, num_heads=4), img_size=32, patch_size=8, **kw)
+
+
+def test_pretraining_mode_encodes_only_visible_patches():
+    model = small()
+    latent, mask, ids_restore = model(torch.randn(3, 3, 32, 32))
+    assert latent.shape == (3, 1 + 4, 64)  # 16 patches, 75 % masked, plus cls
+    assert mask.shape == ids_restore.shape == (3, 16)
+
+
+def test_same_noise_reproduces_the_output_exactly():
+    model = small().eval()
+    images, noise = torch.randn(2, 3, 32, 32), torch.rand(2, 16)
+    a, b = model(images, noise), model(images, noise)
+    assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_feature_mode_encodes_every_patch_and_resamples_positions():
+    model = small().eval()
+    (tokens,) = model(torch.randn(2, 3, 32, 32), mask=False)
+    assert tokens.shape == (2, 17, 64)
+    (tokens,) = model(torch.randn(1, 3, 48, 64), mask=False)  # non-square 6x8 grid
+    assert tokens.shape == (1, 49, 64)
+
+
+def test_visible_patch_results_do_not_depend_on_masked_pixels():
+    model = small().eval()
+    images, noise = torch.randn(1, 3, 32, 32), torch.rand(1, 16)
+    latent, mask, _ = model(images, noise)
+    changed = images.clone()
+    removed = torch.nonzero(mask[0]).flatten()
+    for idx in removed.tolist():
+        r, c = divmod(idx, 4)
+        changed[..., r * 8:(r + 1) * 8, c * 8:(c + 1) * 8] = 100.0
+    torch.testing.assert_close(model(changed, noise)[0], latent)
+
+
+def test_pretraining_input_of_another_size_is_a_clear_error():
+    with pytest.raises(ValueError, match='set img_size'):
+        small()(torch.randn(1, 3, 48, 48))
+
+
+def test_image_size_not_divisible_by_patch_is_a_clear_error():
+    with pytest.raises(ValueError, match='not divisible by the patch size 16'):
+        MAEViT(arch='b', img_size=230)
+
+
+@pytest.mark.parametrize('ratio,match', [(1.0, r'\[0, 1\)'), (0.999, 'no visible patch')])
+def test_bad_mask_ratio_fails_at_construction(ratio, match):
+    with pytest.raises(ValueError, match=match):
+        small(mask_ratio=ratio)
+
+
+def test_unknown_arch_names_the_closest_one():
+    with pytest.raises(ValueError, match="did you mean 'base'"):
+        resolve_arch('bse')
+
+
+@pytest.mark.parametrize('arch,dim,depth,heads,patch', [
+    ('b', 768, 12, 12, 16), ('large', 1024, 24, 16, 16), ('h', 1280, 32, 16, 14)])
+def test_published_archs(arch, dim, depth, heads, patch):
+    settings = resolve_arch(arch)
+    assert (settings['embed_dim'], settings['depth'], settings['num_heads'],
+            settings['patch_size']) == (dim, depth, heads, patch)
+
+
+def test_vit_base_parameter_count_matches_the_paper_encoder():
+    model = MAEViT(arch='b')
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    # timm's vit_base_patch16_224 without head has 85,798,656 parameters, 151,296 of them the
+    # position embedding, which MAE keeps fixed.
+    assert trainable == 85_798_656 - 197 * 768
+    assert not model.pos_embed.requires_grad
+
+
+def test_init_follows_the_paper_code():
+    torch.manual_seed(0)
+    model = MAEViT(arch='small')
+    fc = model.blocks[0].mlp.fc1
+    bound = (6 / (fc.in_features + fc.out_features)) ** 0.5
+    assert fc.weight.abs().max() <= bound and fc.weight.abs().max() > 0.9 * bound
+    assert torch.count_nonzero(fc.bias) == 0
+    assert abs(model.cls_token.std().item() - 0.02) < 0.005
+    w = model.patch_embed.proj.weight
+    proj_bound = (6 / (w.shape[0] + w[0].numel())) ** 0.5
+    assert w.abs().max() <= proj_bound
+    assert torch.all(model.norm.weight == 1)

@@ -1,0 +1,22 @@
+import torch
+
+from mmmae.models.layers import Attention, TransformerBlock
+
+
+def test_sdpa_attention_equals_explicit_softmax_attention():
+    torch.manual_seed(0)
+    attn = Attention(32, 4).eval()
+    x = torch.randn(2, 10, 32)
+    qkv = attn.qkv(x).reshape(2, 10, 3, 4, 8).permute(2, 0, 3, 1, 4)
+    q, k, v = qkv[0], qkv[1], qkv[2]
+    weights = (q @ k.transpose(-2, -1) / 8 ** 0.5).softmax(-1)
+    expected = attn.proj((weights @ v).transpose(1, 2).reshape(2, 10, 32))
+    torch.testing.assert_close(attn(x), expected, atol=1e-5, rtol=1e-5)
+
+
+def test_block_keeps_shape_and_uses_official_parameter_names():
+    block = TransformerBlock(32, 4)
+    assert block(torch.randn(2, 5, 32)).shape == (2, 5, 32)
+    names = set(block.state_dict())
+    assert {'norm1.weight', 'attn.qkv.weight', 'attn.proj.bias', 'norm2.bias',
+            'mlp.fc1.weight', 'mlp.fc2.bias'} <= names

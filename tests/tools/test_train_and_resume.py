@@ -1,0 +1,65 @@
+"""tools/train.py on the demo config: trains, checkpoints, resumes on torch >= 2.6."""
+import json
+from pathlib import Path
+
+import torch
+from conftest import DEMO_CONFIG
+
+import train as train_tool
+from mmmae.engine import load_checkpoint_file
+
+
+def demo_args(work_dir: Path, mnist_root: Path, epochs: int, *extra: str) -> list:
+    """The demo config on 256 training digits (4 iterations an epoch)."""
+    return [str(DEMO_CONFIG), '--work-dir', str(work_dir), *extra, '--cfg-options',
+            f'train_dataloader.dataset.data_root={mnist_root}',
+            'train_dataloader.dataset.indices=256', 'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False', f'train_cfg.max_epochs={epochs}',
+            'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1']
+
+
+def logged(work_dir: Path, key: str) -> list:
+    """Values of ``key`` in the scalars.json of every run in ``work_dir``, in step order."""
+    records = [json.loads(line) for path in work_dir.glob('*/vis_data/scalars.json')
+               for line in path.read_text().splitlines()]
+    return [r[key] for r in sorted(records, key=lambda r: r['step']) if key in r]
+
+
+def test_demo_config_trains_and_the_loss_falls(tmp_path, mnist_root):
+    runner = train_tool.main(demo_args(tmp_path, mnist_root, 3))
+    losses = runner.message_hub.get_scalar('train/loss').data[0]
+    assert len(losses) == 12
+    assert losses[-3:].mean() < losses[:3].mean()
+    checkpoint = load_checkpoint_file(tmp_path / 'epoch_3.pth')
+    assert checkpoint['meta']['epoch'] == 3 and checkpoint['meta']['iter'] == 12
+    assert (tmp_path / 'last_checkpoint').read_text().strip().endswith('epoch_3.pth')
+
+
+def test_resume_restores_model_optimizer_scheduler_and_iteration(tmp_path, mnist_root):
+    train_tool.main(demo_args(tmp_path, mnist_root, 1))  # a run that stopped after epoch 1
+    saved = load_checkpoint_file(tmp_path / 'epoch_1.pth')
+    # resuming with nothing left to train leaves exactly what was restored
+    restored = train_tool.main(demo_args(tmp_path, mnist_root, 1, '--resume'))
+    assert restored.iter == 4 and restored.epoch == 1
+    for key, value in restored.model.state_dict().items():
+        assert torch.equal(value, saved['state_dict'][key]), key
+    their_state = saved['optimizer']['state']
+    for index, state in restored.optim_wrapper.state_dict()['state'].items():
+        assert torch.equal(state['exp_avg'], their_state[index]['exp_avg'])
+    # and training goes on from there
+    runner = train_tool.main(demo_args(tmp_path, mnist_root, 2, '--resume'))
+    assert runner.iter == 8 and runner.epoch == 2
+    resumed = load_checkpoint_file(tmp_path / 'epoch_2.pth')
+    assert all(int(s['step']) == 8 for s in resumed['optimizer']['state'].values())
+    # the warm-up goes on where it stopped instead of starting again from 1e-3 x lr
+    lrs = logged(tmp_path, 'lr')
+    assert len(lrs) == 8 and lrs[4] > lrs[3] > 100 * lrs[0]
+
+
+def test_resume_from_an_explicit_path(tmp_path, mnist_root):
+    train_tool.main(demo_args(tmp_path / 'a', mnist_root, 1))
+    runner = train_tool.main(demo_args(tmp_path / 'b', mnist_root, 2, '--resume',
+                                       str(tmp_path / 'a' / 'epoch_1.pth')))
+    assert runner.iter == 8
+    first = load_checkpoint_file(tmp_path / 'a' / 'epoch_1.pth')['state_dict']
+    assert not torch.equal(first['backbone.cls_token'], runner.model.backbone.cls_token.detach())
