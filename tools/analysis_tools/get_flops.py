@@ -1,0 +1,50 @@
+#!/usr/bin/env python
+"""Parameters and FLOPs of an MAE pretraining step, per image.
+
+FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) for the
+pretraining forward pass: encoder on the visible patches, decoder on all of them.
+Backward costs about twice the forward. The numbers in configs/*/metafile.yml
+come from this tool (tests check them).
+
+Example:
+    python tools/analysis_tools/get_flops.py configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py
+"""
+import argparse
+
+import torch
+from mmengine.config import Config
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.utils.flop_counter import FlopCounterMode
+
+from mmmae.registry import MODELS
+from mmmae.utils import register_all_modules
+
+
+def complexity(config: str) -> dict:
+    """``dict(params=..., trainable_params=..., forward_flops=...)`` for one image."""
+    register_all_modules()
+    cfg = Config.fromfile(config)
+    model = MODELS.build(cfg.model).eval()
+    params = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    height, width = (g * model.backbone.patch_size for g in model.backbone.grid_size)
+    images = torch.zeros(1, model.backbone.in_channels, height, width)
+    # The math attention backend runs as matmuls the counter sees (fused CPU kernels are
+    # not counted).
+    with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        model.loss(images)
+    return dict(params=params, trainable_params=trainable, forward_flops=counter.get_total_flops())
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='MAE pretraining config')
+    args = parser.parse_args(argv)
+    stats = complexity(args.config)
+    print(f'parameters          {stats["params"]:,} ({stats["trainable_params"]:,} trainable)')
+    print(f'forward FLOPs/image {stats["forward_flops"]:,} '
+          f'({stats["forward_flops"] / 1e9:.2f} GFLOPs; a training step is about 3x)')
+
+
+if __name__ == '__main__':
+    main()
