@@ -73,12 +73,21 @@ def load_checkpoint_file(filename: Union[str, os.PathLike],
     except pickle.UnpicklingError as err:
         raise CheckpointLoadError(
             f'refusing to load {filename}: it holds objects beyond tensors and mmengine\'s '
-            f'checkpoint data ({err}). If you trust its source, convert it once with '
-            "torch.load(path, weights_only=False) and save only its 'state_dict'.") from err
+            f'checkpoint data ({_unpickling_reason(err)}). If you trust its source, convert it '
+            "once with torch.load(path, weights_only=False) and save only its 'state_dict'.") from err
     except (RuntimeError, EOFError, OSError) as err:
         raise CheckpointLoadError(
             f'checkpoint {filename} is truncated or corrupt ({err}); resume from an earlier '
             'checkpoint or re-download/re-save it') from err
+
+
+def _unpickling_reason(err: Exception) -> str:
+    """The one informative line of torch's long weights-only error."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    for line in lines:
+        if 'GLOBAL' in line or line.startswith('checkpoint asks'):
+            return line
+    return lines[-1] if lines else type(err).__name__
 
 
 def install_safe_local_loader() -> None:
