@@ -135,7 +135,8 @@ def build_mmcv_wheel(py: Path, cuda: bool, dest: Path) -> Path:
             'check that the package index serves the mmcv sdist (pip download mmcv==2.1.0)')
         sdist = next(tmp.glob('mmcv-*.tar.gz'))
         with tarfile.open(sdist) as tar:
-            tar.extractall(tmp, filter='data')
+            safe = {'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}
+            tar.extractall(tmp, **safe)
         src = tmp / f'mmcv-{MMCV_VERSION}'
         setup_py = src / 'setup.py'
         # torch >= 2.14 headers require C++20; mmcv 2.1.0 hard-codes -std=c++17.

@@ -1,9 +1,14 @@
 """tools/train.py on the demo config: trains, checkpoints, resumes on torch >= 2.6."""
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import torch
-from conftest import DEMO_CONFIG
+from conftest import DEMO_CONFIG, ROOT
 
 import train as train_tool
 from mmmae.engine import load_checkpoint_file
@@ -63,3 +68,30 @@ def test_resume_from_an_explicit_path(tmp_path, mnist_root):
     assert runner.iter == 8
     first = load_checkpoint_file(tmp_path / 'a' / 'epoch_1.pth')['state_dict']
     assert not torch.equal(first['backbone.cls_token'], runner.model.backbone.cls_token.detach())
+
+
+def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path, mnist_root):
+    """Kill -9 a training process after its first checkpoint, then --resume finishes the run."""
+    work = tmp_path / 'work'
+    cmd = [sys.executable, str(ROOT / 'tools' / 'train.py'),
+           *demo_args(work, mnist_root, 30)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, OMP_NUM_THREADS='1'))
+    try:
+        deadline = time.time() + 300
+        pointer = work / 'last_checkpoint'  # written once a checkpoint is complete
+        while not pointer.exists() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        assert pointer.exists(), 'training never finished its first checkpoint'
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    last = (work / 'last_checkpoint').read_text().strip()
+    done_epoch = int(Path(last).stem.split('_')[1])
+    assert done_epoch < 30
+    runner = train_tool.main(demo_args(work, mnist_root, done_epoch + 1, '--resume'))
+    assert runner.epoch == done_epoch + 1 and runner.iter == 4 * (done_epoch + 1)
