@@ -9,15 +9,13 @@ Example:
         work_dirs/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k/epoch_20.pth
 """
 import argparse
-import os
 
 import mmengine
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from mmmae.registry import RUNNERS
 from mmmae.utils import register_all_modules
-from mmmae.utils.launch import load_config, prepare_distributed
+from mmmae.utils.launch import add_common_args, load_config, parse_tool_args, prepare_distributed
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -26,14 +24,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save the evaluation logs')
     parser.add_argument('--out', help='dump the metrics to this JSON/YAML/pickle file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. test_dataloader.batch_size=32')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_args(parser)
+    return parse_tool_args(parser, argv)
 
 
 def main(argv=None) -> dict:

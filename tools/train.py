@@ -6,14 +6,13 @@ Examples:
     tools/dist_train.sh configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py 8
 """
 import argparse
-import os
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmmae.registry import RUNNERS
 from mmmae.utils import register_all_modules
-from mmmae.utils.launch import load_config, prepare_distributed
+from mmmae.utils.launch import add_common_args, load_config, parse_tool_args, prepare_distributed
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -29,14 +28,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by total batch / auto_scale_lr.base_batch_size')
     parser.add_argument('--no-pin-memory', action='store_true', help='disable pin_memory')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. train_cfg.max_epochs=5')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_args(parser)
+    return parse_tool_args(parser, argv)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:

@@ -1,9 +1,3 @@
-_base_ = './mae_vit-large-p16_8xb512-amp-coslr-300e_in1k.py'
+_base_ = './mae_vit-base-p16_8xb512-amp-coslr-400e_in1k.py'
 
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=40,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=360, by_epoch=True, begin=40, end=400,
-         convert_to_iter_based=True),
-]
-train_cfg = dict(max_epochs=400)
+model = dict(backbone=dict(arch='l'))
