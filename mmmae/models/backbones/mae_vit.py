@@ -112,13 +112,31 @@ class MAEViT(BaseModule):
         pos = resample_pos_embed(self.pos_embed, self.grid_size, grid)
         return tokens + pos[:, 1:]
 
-    def encode(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Prepend the cls token, run the blocks and the final norm."""
+    def run_blocks(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Prepend the cls token and run the blocks: ``[N, 1 + L, D]``, before the final norm."""
         cls = (self.cls_token + self.pos_embed[:, :1]).expand(tokens.shape[0], -1, -1)
         x = torch.cat([cls, tokens], dim=1)
         for block in self.blocks:
             x = block(x)
-        return self.norm(x)
+        return x
+
+    def encode(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Blocks then the final norm."""
+        return self.norm(self.run_blocks(tokens))
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args, **kwargs) -> None:
+        """Resample a checkpoint's position embedding when its patch grid differs from ours."""
+        key = prefix + 'pos_embed'
+        if key in state_dict and state_dict[key].shape != self.pos_embed.shape:
+            theirs = state_dict[key]
+            side = int(round((theirs.shape[1] - 1) ** 0.5))
+            if side * side != theirs.shape[1] - 1 or theirs.shape[-1] != self.embed_dim:
+                raise ValueError(
+                    f'checkpoint {key} has shape {tuple(theirs.shape)}, which is not a square '
+                    f'grid of width {self.embed_dim} plus a cls slot; model expects '
+                    f'{tuple(self.pos_embed.shape)}: check that the arch matches the checkpoint')
+            state_dict[key] = resample_pos_embed(theirs, (side, side), self.grid_size)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, images: torch.Tensor, noise: Optional[torch.Tensor] = None,
                 mask: bool = True):

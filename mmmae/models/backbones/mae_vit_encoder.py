@@ -1,0 +1,59 @@
+"""The MAE encoder without masking, as a classification backbone (fine-tune, linear probe)."""
+from typing import Optional, Tuple, Union
+
+import torch
+from torch import nn
+
+from mmmae.registry import MODELS
+from .mae_vit import MAEViT
+
+OUT_TYPES = ('avg_featmap', 'cls_token', 'raw')
+
+
+@MODELS.register_module()
+class MAEViTEncoder(MAEViT):
+    """MAE ViT over all patches, for MMPretrain's ``ImageClassifier``.
+
+    ``forward(images) -> (features,)`` with ``out_type``:
+
+    - ``'avg_featmap'``: mean of the patch tokens, then ``fc_norm`` (the fine-tuning recipe;
+      the final ``norm`` is not used, as in the paper's code);
+    - ``'cls_token'``: the normalised cls token (the linear-probe recipe);
+    - ``'raw'``: all normalised tokens ``[N, 1 + L, D]``.
+
+    A pretraining checkpoint loads through ``init_cfg=dict(type='Pretrained',
+    checkpoint=..., prefix='backbone.')``: the decoder is not read, the position
+    embedding is resampled when ``img_size`` gives another patch grid.
+    ``frozen=True`` freezes every parameter and keeps the encoder in eval mode
+    (no drop path), running it without autograd.
+    """
+
+    def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
+                 patch_size: Optional[int] = None, in_channels: int = 3,
+                 drop_path_rate: float = 0.0, out_type: str = 'avg_featmap', frozen: bool = False,
+                 norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
+        if out_type not in OUT_TYPES:
+            raise ValueError(f"out_type '{out_type}' is not one of {OUT_TYPES}")
+        super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
+                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, init_cfg=init_cfg)
+        self.out_type = out_type
+        if out_type == 'avg_featmap':
+            self.norm = nn.Identity()
+            self.fc_norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)
+        self.pos_embed.requires_grad_(True)  # learnt when fine-tuning, as in the paper's code
+        self.frozen = frozen
+        if frozen:
+            self.requires_grad_(False)
+            self.eval()
+
+    def train(self, mode: bool = True) -> 'MAEViTEncoder':
+        return super().train(mode and not self.frozen)
+
+    def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
+            tokens = self.run_blocks(self.patch_tokens(images))
+            if self.out_type == 'avg_featmap':
+                return (self.fc_norm(tokens[:, 1:].mean(dim=1)),)
+            tokens = self.norm(tokens)
+            return (tokens[:, 0],) if self.out_type == 'cls_token' else (tokens,)
