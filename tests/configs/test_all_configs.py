@@ -29,7 +29,7 @@ def test_config_builds_its_model(path):
     with torch.device('meta'):  # shapes and wiring without allocating ViT-H weights
         model = MODELS.build(cfg.model)
     for fragment, (width, depth, patch) in EXPECTED.items():
-        if fragment in path.name:
+        if path.name.startswith('mae_' + fragment):
             assert model.backbone.embed_dim == width and len(model.backbone.blocks) == depth
             assert model.backbone.patch_size == patch == model.head.patch_size
             epochs = int(path.stem.split('coslr-')[1].split('e_')[0])
