@@ -1,10 +1,11 @@
 #!/usr/bin/env python
-"""Parameters and FLOPs of an MAE pretraining step, per image.
+"""Parameters and forward FLOPs per image of an MAE pretraining or classification config.
 
-FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) for the
-pretraining forward pass: encoder on the visible patches, decoder on all of them.
-Backward costs about twice the forward. The numbers in configs/*/metafile.yml
-come from this tool (tests check them).
+FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) for one
+image at the config's input size: for pretraining the forward pass of a step
+(encoder on the visible patches, decoder on all of them), for classifiers the
+forward pass to the logits. Backward costs about twice the forward. The numbers in
+configs/*/metafile.yml come from this tool (tests check them).
 
 Example:
     python tools/analysis_tools/get_flops.py configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py
@@ -16,6 +17,7 @@ from mmengine.config import Config
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
+from mmmae.models import MAE
 from mmmae.registry import MODELS
 from mmmae.utils import register_all_modules
 
@@ -31,19 +33,20 @@ def complexity(config: str) -> dict:
     images = torch.zeros(1, model.backbone.in_channels, height, width)
     # The math attention backend runs as matmuls the counter sees (fused CPU kernels are
     # not counted).
+    run = model.loss if isinstance(model, MAE) else model  # classifiers: forward to the logits
     with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        model.loss(images)
+        run(images)
     return dict(params=params, trainable_params=trainable, forward_flops=counter.get_total_flops())
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='MAE pretraining config')
+    parser.add_argument('config', help='MAE pretraining or classification config')
     args = parser.parse_args(argv)
     stats = complexity(args.config)
     print(f'parameters          {stats["params"]:,} ({stats["trainable_params"]:,} trainable)')
     print(f'forward FLOPs/image {stats["forward_flops"]:,} '
-          f'({stats["forward_flops"] / 1e9:.2f} GFLOPs; a training step is about 3x)')
+          f'({stats["forward_flops"] / 1e9:.2f} GFLOPs; a training step costs about 3x)')
 
 
 if __name__ == '__main__':
