@@ -9,26 +9,16 @@ Example:
 """
 import argparse
 import os
-from pathlib import Path
 
-import torch
-
-from mmmae.engine import load_checkpoint_file
 from mmmae.models.converters import convert_mmpretrain_mae
+from mmmae.models.converters.checkpoint_io import read_state_dict, write_checkpoint
 
 
 def convert_file(src: str, dst: str) -> int:
     """Convert ``src`` into ``dst``; returns the number of tensors written."""
-    checkpoint = load_checkpoint_file(src)
-    state_dict = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
-    if not isinstance(state_dict, dict):
-        raise ValueError(f'{src} holds no state dict; expected a checkpoint with "state_dict"')
-    converted = convert_mmpretrain_mae(state_dict)
-    Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    tmp = f'{dst}.tmp'
-    torch.save(dict(state_dict=converted, meta=dict(converted_from=os.path.abspath(src),
-                                                    source='mmpretrain')), tmp)
-    os.replace(tmp, dst)
+    converted = convert_mmpretrain_mae(read_state_dict(src))
+    write_checkpoint(converted, dst, meta=dict(converted_from=os.path.abspath(src),
+                                               source='mmpretrain'))
     return len(converted)
 
 

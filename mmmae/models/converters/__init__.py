@@ -1,4 +1,6 @@
-"""Key-layout converters from other MAE implementations to mmmae."""
+"""Key-layout converters between other MAE / ViT implementations and mmmae."""
 from .mmpretrain_mae import convert_mmpretrain_mae
+from .timm_vit import convert_timm_vit, convert_to_timm_vit, timm_kwargs, timm_model_name
 
-__all__ = ['convert_mmpretrain_mae']
+__all__ = ['convert_mmpretrain_mae', 'convert_timm_vit', 'convert_to_timm_vit', 'timm_kwargs',
+           'timm_model_name']

@@ -1,0 +1,93 @@
+"""timm / official-MAE ViT layouts <-> mmmae.
+
+mmmae names encoder parameters as timm and the official MAE code do, so the
+conversion is a matter of prefixes: the encoder lives under ``backbone.``, the
+decoder (official pretraining checkpoints) under ``neck.``, and a classifier's
+linear layer is ``head.fc.`` in MMPretrain's ``LinearClsHead`` but ``head.`` in timm.
+"""
+from collections import OrderedDict
+from typing import Dict, Tuple
+
+import torch
+
+from ..backbones.mae_vit import ARCHS
+
+ENCODER_PREFIXES = ('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
+DECODER_PREFIXES = ('decoder_', 'mask_token')
+
+
+def _fail(kind: str, keys) -> ValueError:
+    return ValueError(f'{len(keys)} keys do not fit {kind} (first: {sorted(keys)[:5]}); '
+                      'is this the right kind of checkpoint for this converter?')
+
+
+def convert_timm_vit(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
+    """timm ``VisionTransformer`` or official MAE state dict -> mmmae keys.
+
+    Encoder keys go under ``backbone.``, official decoder keys under ``neck.``,
+    ``head.weight/bias`` to MMPretrain's ``head.fc.*``.
+    """
+    out, unknown = OrderedDict(), []
+    for key, value in state_dict.items():
+        if key.startswith(ENCODER_PREFIXES):
+            out[f'backbone.{key}'] = value
+        elif key.startswith(DECODER_PREFIXES):
+            out[f'neck.{key}'] = value
+        elif key in ('head.weight', 'head.bias'):
+            out[f'head.fc.{key.split(".")[1]}'] = value
+        else:
+            unknown.append(key)
+    if unknown or not any(k.startswith('backbone.blocks.') for k in out):
+        raise _fail('a timm/official MAE ViT', unknown or list(state_dict))
+    return out
+
+
+def convert_to_timm_vit(state_dict: Dict[str, torch.Tensor]
+                        ) -> Tuple['OrderedDict[str, torch.Tensor]', dict]:
+    """mmmae pretraining or classification state dict -> timm keys and ``VisionTransformer`` kwargs.
+
+    The decoder of a pretraining checkpoint is dropped (timm has none). The kwargs
+    (``img_size, patch_size, embed_dim, depth, num_heads, num_classes, global_pool,
+    fc_norm``) rebuild the matching timm model; ``num_heads`` is known for mmmae's
+    archs and must be added by the caller otherwise.
+    """
+    out, unknown = OrderedDict(), []
+    for key, value in state_dict.items():
+        if key.startswith('backbone.'):
+            out[key[len('backbone.'):]] = value
+        elif key.startswith('head.fc.'):
+            out[f'head.{key[len("head.fc."):]}'] = value
+        elif not key.startswith(('neck.', 'data_preprocessor.')):
+            unknown.append(key)
+    if unknown or 'patch_embed.proj.weight' not in out:
+        raise _fail('an mmmae MAE pretraining or MAEViTEncoder classification model',
+                    unknown or list(state_dict))
+    return out, timm_kwargs(out)
+
+
+def timm_kwargs(timm_state: Dict[str, torch.Tensor]) -> dict:
+    """``VisionTransformer`` arguments read off a timm-layout state dict."""
+    proj = timm_state['patch_embed.proj.weight']
+    embed_dim, patch = proj.shape[0], proj.shape[-1]
+    side = int(round((timm_state['pos_embed'].shape[1] - 1) ** 0.5))
+    depth = 1 + max(int(k.split('.')[1]) for k in timm_state if k.startswith('blocks.'))
+    kwargs = dict(img_size=side * patch, patch_size=patch, embed_dim=embed_dim, depth=depth,
+                  in_chans=proj.shape[1])
+    heads = [a['num_heads'] for a in ARCHS.values()
+             if (a['embed_dim'], a['depth']) == (embed_dim, depth)]
+    if heads:
+        kwargs['num_heads'] = heads[0]
+    pooled = 'fc_norm.weight' in timm_state
+    kwargs.update(global_pool='avg' if pooled else 'token', fc_norm=pooled,
+                  num_classes=timm_state['head.weight'].shape[0] if 'head.weight' in timm_state else 0)
+    return kwargs
+
+
+TIMM_NAMES = {(192, 16): 'vit_tiny_patch16_224', (384, 16): 'vit_small_patch16_224',
+              (768, 16): 'vit_base_patch16_224', (1024, 16): 'vit_large_patch16_224',
+              (1280, 14): 'vit_huge_patch14_224'}
+
+
+def timm_model_name(kwargs: dict) -> str:
+    """timm's registry name of the arch; other shapes use ``vit_base_patch16_224`` + kwargs."""
+    return TIMM_NAMES.get((kwargs['embed_dim'], kwargs['patch_size']), 'vit_base_patch16_224')
