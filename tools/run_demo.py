@@ -23,7 +23,7 @@ sys.path.insert(0, str(TOOLS / 'analysis_tools'))
 import train  # noqa: E402
 from demo_benchmarks import PROTOCOLS, probe  # noqa: E402
 from knn_eval import knn_eval  # noqa: E402
-from visualization.visualize_reconstruction import visualize  # noqa: E402
+from visualization.reconstruct import reconstruct  # noqa: E402
 
 from mmmae.datasets import write_mnist5k  # noqa: E402
 
@@ -49,9 +49,9 @@ def main(argv=None) -> dict:
     losses = runner.message_hub.get_scalar('train/loss').data[0]
     window = max(1, min(20, len(losses) // 5))
     checkpoint = Path(args.work_dir, 'last_checkpoint').read_text().strip()
-    picture = Path(args.work_dir, 'reconstruction.png')
-    outputs = visualize(str(CONFIG), checkpoint, str(picture), num=10, scale=4,
-                        cfg_options=data_root)
+    picture = Path(args.work_dir, 'reconstructions', 'grid.png')
+    outputs = reconstruct(str(CONFIG), checkpoint, str(picture.parent), num=10, scale=4,
+                          cfg_options=data_root)
     inits = dict(pretrained=checkpoint, random=None)
     knn = {name: knn_eval(str(CONFIG), ckpt, cfg_options=data_root) for name, ckpt in inits.items()}
     linear = {name: probe(PROTOCOLS['linear'], Path(args.work_dir, f'linear_{name}'), ckpt, 0,

@@ -53,19 +53,3 @@ def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
     torch.testing.assert_close(ours.backbone.blocks[1].mlp.fc2.weight,
                                theirs.backbone.layers[1].ffn.layers[1].weight)
     torch.testing.assert_close(ours.neck.decoder_norm.weight, theirs.neck.decoder_norm.weight)
-
-
-def test_visualiser_writes_a_picture_of_held_out_digits(tmp_path, mnist_root):
-    from visualization.visualize_reconstruction import visualize
-    from mmengine.config import Config
-    cfg = Config.fromfile(str(DEMO_CONFIG))
-    model = MODELS.build(cfg.model)
-    ckpt = tmp_path / 'model.pth'
-    torch.save(dict(state_dict=model.state_dict()), ckpt)
-    out = tmp_path / 'recon.png'
-    outputs = visualize(str(DEMO_CONFIG), str(ckpt), str(out), num=5, scale=2,
-                        cfg_options={'test_dataloader.dataset.data_root': str(mnist_root)})
-    from PIL import Image
-    picture = Image.open(out)
-    assert picture.size == (2 + 5 * (64 + 2), 2 + 4 * (64 + 2))
-    assert outputs['mask'].shape == (5, 1, 32, 32)
