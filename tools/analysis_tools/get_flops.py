@@ -23,19 +23,24 @@ from mmmae.utils import register_all_modules
 
 
 def complexity(config: str) -> dict:
-    """``dict(params=..., trainable_params=..., forward_flops=...)`` for one image."""
+    """``dict(params=..., trainable_params=..., forward_flops=...)`` for one image.
+
+    Counted on the meta device: shapes only, no weights allocated, so ViT-H takes a second.
+    """
     register_all_modules()
     cfg = Config.fromfile(config)
-    model = MODELS.build(cfg.model).eval()
-    params = sum(p.numel() for p in model.parameters())
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    height, width = (g * model.backbone.patch_size for g in model.backbone.grid_size)
-    images = torch.zeros(1, model.backbone.in_channels, height, width)
-    # The math attention backend runs as matmuls the counter sees (fused CPU kernels are
-    # not counted).
-    run = model.loss if isinstance(model, MAE) else model  # classifiers: forward to the logits
-    with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        run(images)
+    with torch.device('meta'):
+        model = MODELS.build(cfg.model).eval()
+        params = sum(p.numel() for p in model.parameters())
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        encoder = model.backbone
+        height, width = (g * encoder.patch_size for g in encoder.grid_size)
+        images = torch.zeros(1, encoder.in_channels, height, width)
+        run = model.loss if isinstance(model, MAE) else model  # classifiers: forward to the logits
+        # The math attention backend runs as matmuls the counter sees.
+        with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), \
+                FlopCounterMode(display=False) as counter:
+            run(images)
     return dict(params=params, trainable_params=trainable, forward_flops=counter.get_total_flops())
 
 
