@@ -68,3 +68,11 @@ def test_checkpoint_of_another_width_names_the_arch_problem(tmp_path):
                             img_size=64)
     with pytest.raises(ValueError, match='check that the arch matches the checkpoint'):
         load_checkpoint(encoder, str(path), revise_keys=[(r'^backbone\.', '')])
+
+
+def test_position_embedding_is_resampled_for_a_non_square_input(tmp_path):
+    _, path = pretraining_checkpoint(tmp_path)
+    encoder = MAEViTEncoder(img_size=(32, 64), out_type='raw', **TINY)  # 4x4 grid -> 4x8
+    load_checkpoint(encoder, str(path), revise_keys=[(r'^backbone\.', '')])
+    assert encoder.pos_embed.shape == (1, 1 + 32, 64)
+    assert encoder(torch.randn(2, 3, 32, 64))[0].shape == (2, 33, 64)
