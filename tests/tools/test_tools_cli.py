@@ -4,7 +4,7 @@ import sys
 
 import pytest
 import torch
-from conftest import DEMO_CONFIG, ROOT
+from conftest import ROOT
 from mmengine.runner.checkpoint import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
