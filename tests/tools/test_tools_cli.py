@@ -29,7 +29,7 @@ def test_shell_tool_help(tool):
 
 
 def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
-    from model_converters.mmpretrain2mmmae import convert_file
+    from model_converters.mmpretrain2mmmae import convert_file, main as mmpretrain2mmmae
     torch.manual_seed(0)
     theirs = MMPRETRAIN_MODELS.build(dict(
         type='mmpretrain.MAE',
@@ -53,3 +53,15 @@ def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
     torch.testing.assert_close(ours.backbone.blocks[1].mlp.fc2.weight,
                                theirs.backbone.layers[1].ffn.layers[1].weight)
     torch.testing.assert_close(ours.neck.decoder_norm.weight, theirs.neck.decoder_norm.weight)
+    mmpretrain2mmmae([str(src), str(tmp_path / 'again.pth'), '--num-heads', '4',
+                      '--decoder-num-heads', '4', '--verify'])  # exits if the losses differ
+
+
+def test_a_corrupt_input_checkpoint_is_named(tmp_path):
+    from model_converters.timm2mmmae import main as timm2mmmae
+    from mmmae.engine import CheckpointLoadError
+    bad = tmp_path / 'half.pth'
+    torch.save({'w': torch.randn(100)}, bad)
+    bad.write_bytes(bad.read_bytes()[:300])
+    with pytest.raises(CheckpointLoadError, match='half.pth is truncated or corrupt'):
+        timm2mmmae([str(bad), str(tmp_path / 'out.pth')])

@@ -12,6 +12,7 @@ import os
 
 from mmmae.models.converters import convert_mmpretrain_mae
 from mmmae.models.converters.checkpoint_io import read_state_dict, write_checkpoint
+from mmmae.models.converters.verify import compare_with_mmpretrain, report
 
 
 def convert_file(src: str, dst: str) -> int:
@@ -26,9 +27,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('src', help='MMPretrain MAE checkpoint')
     parser.add_argument('dst', help='output path')
+    parser.add_argument('--num-heads', type=int, help='encoder heads (only for custom archs)')
+    parser.add_argument('--decoder-num-heads', type=int, default=16, help='default: %(default)s')
+    parser.add_argument('--verify', action='store_true',
+                        help="compare the loss of MMPretrain's MAE and mmmae's on one batch")
     args = parser.parse_args(argv)
     count = convert_file(args.src, args.dst)
     print(f'wrote {count} tensors to {args.dst}')
+    if args.verify:
+        report(compare_with_mmpretrain(read_state_dict(args.src), args.num_heads,
+                                       args.decoder_num_heads), 'MMPretrain')
 
 
 if __name__ == '__main__':

@@ -4,6 +4,7 @@ from typing import Dict
 import torch
 
 from mmmae.registry import MODELS
+from ..backbones.mae_vit import ARCHS
 from .timm_vit import convert_to_timm_vit, timm_model_name
 
 
@@ -62,3 +63,53 @@ def report(diffs: Dict[str, float], peer: str, tolerance: float = 1e-5) -> None:
     print(f'verify: max |mmmae - {peer}| ' + ', '.join(f'{k} {v:.2e}' for k, v in diffs.items()))
     if max(diffs.values()) > tolerance:
         raise SystemExit(f'verification failed: outputs differ by more than {tolerance}')
+
+
+@torch.no_grad()
+def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads: int = None,
+                            decoder_num_heads: int = 16, seed: int = 0) -> Dict[str, float]:
+    """|loss difference| between MMPretrain's MAE and mmmae's on the same images and mask.
+
+    Both models are built from the shapes in ``mmpretrain_state`` (an MMPretrain MAE
+    pretraining state dict) and load their own layout strictly.
+    """
+    from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
+    from .mmpretrain_mae import convert_mmpretrain_mae
+    proj = mmpretrain_state['backbone.patch_embed.projection.weight']
+    embed, patch = proj.shape[0], proj.shape[-1]
+    num_patches = mmpretrain_state['backbone.pos_embed'].shape[1] - 1
+    img = int(round(num_patches ** 0.5)) * patch
+    depth = 1 + max(int(k.split('.')[2]) for k in mmpretrain_state
+                    if k.startswith('backbone.layers.'))
+    heads = num_heads or next((a['num_heads'] for a in ARCHS.values()
+                               if (a['embed_dim'], a['depth']) == (embed, depth)), None)
+    if heads is None:
+        raise ValueError('num_heads cannot be read off the weights of a custom arch; pass it')
+    dec = mmpretrain_state['neck.decoder_embed.weight'].shape[0]
+    dec_depth = 1 + max(int(k.split('.')[2]) for k in mmpretrain_state
+                        if k.startswith('neck.decoder_blocks.'))
+    theirs = MMPRETRAIN_MODELS.build(dict(
+        type='mmpretrain.MAE',
+        backbone=dict(type='mmpretrain.MAEViT', img_size=img, patch_size=patch,
+                      arch=dict(embed_dims=embed, num_layers=depth, num_heads=heads,
+                                feedforward_channels=4 * embed)),
+        neck=dict(type='mmpretrain.MAEPretrainDecoder', num_patches=num_patches,
+                  patch_size=patch, embed_dim=embed, decoder_embed_dim=dec,
+                  decoder_depth=dec_depth, decoder_num_heads=decoder_num_heads),
+        head=dict(type='mmpretrain.MAEPretrainHead', norm_pix=True, patch_size=patch,
+                  loss=dict(type='mmpretrain.PixelReconstructionLoss', criterion='L2')))).eval()
+    theirs.load_state_dict(mmpretrain_state, strict=True)
+    ours = MODELS.build(dict(
+        type='MAE',
+        backbone=dict(type='MAEViT', img_size=img, patch_size=patch,
+                      arch=dict(embed_dim=embed, depth=depth, num_heads=heads)),
+        neck=dict(type='MAEDecoder', decoder_embed_dim=dec, decoder_depth=dec_depth,
+                  decoder_num_heads=decoder_num_heads),
+        head=dict(type='MAEPixelHead', norm_pix=True))).eval()
+    ours.load_state_dict(convert_mmpretrain_mae(mmpretrain_state), strict=True)
+    images = torch.randn(2, 3, img, img, generator=torch.Generator().manual_seed(seed))
+    torch.manual_seed(seed)  # MMPretrain draws its mask noise as torch.rand(N, L)
+    noise = torch.rand(2, num_patches)
+    torch.manual_seed(seed)
+    their_loss = theirs.loss(images, [])['loss']
+    return dict(loss=(ours.loss(images, noise)['loss'] - their_loss).abs().item())
