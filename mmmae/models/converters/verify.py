@@ -113,3 +113,36 @@ def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads
     torch.manual_seed(seed)
     their_loss = theirs.loss(images, [])['loss']
     return dict(loss=(ours.loss(images, noise)['loss'] - their_loss).abs().item())
+
+
+@torch.no_grad()
+def compare_with_mmseg_mae(state_dict: Dict[str, torch.Tensor], num_heads: int,
+                           seed: int = 0) -> Dict[str, float]:
+    """Relative max difference between mmmae's encoder and MMSeg's ``MAE`` backbone.
+
+    Compares the last block's patch tokens (before any final norm) as MMSeg's
+    backbone returns them, ``[N, D, h, w]``, on the same random input.
+    """
+    from mmseg.models.backbones import MAE as MMSegMAE
+    from .mmseg_mae import convert_to_mmseg_mae
+    converted = convert_to_mmseg_mae(state_dict, num_heads)
+    _, kwargs = convert_to_timm_vit(state_dict)
+    grid = kwargs['img_size'] // kwargs['patch_size']
+    theirs = MMSegMAE(img_size=kwargs['img_size'], patch_size=kwargs['patch_size'],
+                      embed_dims=kwargs['embed_dim'], num_layers=kwargs['depth'],
+                      num_heads=num_heads, out_indices=(kwargs['depth'] - 1,))
+    theirs.eval()
+    missing, unexpected = theirs.load_state_dict(converted, strict=False)
+    if unexpected or any('relative_position_index' not in k for k in missing):
+        raise ValueError(f'MMSeg MAE did not take the weights: missing {missing}, '
+                         f'unexpected {unexpected}')
+    ours = build_from_timm_kwargs(dict(kwargs, num_heads=num_heads, num_classes=0)).eval()
+    ours.load_state_dict({k[len('backbone.'):]: v for k, v in state_dict.items()
+                          if k.startswith('backbone.') and not k.startswith('backbone.norm.')},
+                         strict=False)
+    images = torch.randn(2, kwargs['in_chans'], kwargs['img_size'], kwargs['img_size'],
+                         generator=torch.Generator().manual_seed(seed))
+    tokens = ours.run_blocks(ours.patch_tokens(images))[:, 1:]
+    mine = tokens.transpose(1, 2).reshape(2, -1, grid, grid)
+    (their_map,) = theirs(images)
+    return dict(features_relative=((mine - their_map).abs().max() / their_map.abs().max()).item())

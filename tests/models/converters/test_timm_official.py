@@ -98,3 +98,22 @@ def test_wrong_kinds_of_checkpoint_are_explained():
         convert_timm_vit({'backbone.layers.0.ln1.weight': torch.zeros(1)})
     with pytest.raises(ValueError, match='mmmae MAE pretraining or MAEViTEncoder'):
         convert_to_timm_vit({'layers.0.ln1.weight': torch.zeros(1)})
+
+
+def test_mmseg_mae_backbone_computes_what_mmmae_computed(tmp_path):
+    from model_converters.mmmae2mmseg import main as mmmae2mmseg
+    from mmmae.models.converters.verify import compare_with_mmseg_mae
+    mae = MODELS.build(tiny_mae_cfg())
+    for p in mae.parameters():
+        p.data.normal_(0, 0.05)
+    assert compare_with_mmseg_mae(mae.state_dict(), num_heads=4)['features_relative'] < 1e-5
+    torch.save(dict(state_dict=mae.state_dict()), tmp_path / 'mae.pth')
+    mmmae2mmseg([str(tmp_path / 'mae.pth'), str(tmp_path / 'seg.pth'), '--num-heads', '4',
+                 '--verify'])
+    from mmseg.models.backbones import MAE as MMSegMAE
+    seg = MMSegMAE(img_size=32, patch_size=8, embed_dims=64, num_layers=2, num_heads=4,
+                   init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'seg.pth')))
+    seg.init_weights()  # MMSeg's own loading path
+    torch.testing.assert_close(seg.layers[1].ffn.layers[1].weight,
+                               mae.backbone.blocks[1].mlp.fc2.weight)
+    assert torch.all(seg.layers[0].gamma_1 == 1)
