@@ -36,17 +36,18 @@ def models_of(metafile: Path) -> List[dict]:
 
 def table(models: List[dict]) -> str:
     """One Markdown row per (model, result)."""
-    rows = ['| model | arch | epochs | batch | params (M) | FLOPs (G) | protocol | top-1 | source |',
+    rows = ['| model | arch | schedule | batch | params (M) | FLOPs (G) | protocol | result | source |',
             '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for model in models:
         meta = model['Metadata']
         for result in model.get('Results') or [dict(Protocol='pretraining', Metrics={}, Source='')]:
-            top1 = result['Metrics'].get('Top 1 Accuracy', '')
+            metrics = ', '.join(f'{name} {value}' for name, value in result['Metrics'].items())
             source = 'cited' if 'cited' in result['Source'] else ('ours' if result['Source'] else '')
+            schedule = f"{meta['Epochs']} ep" if 'Epochs' in meta else f"{meta['Iterations']} it"
             rows.append(f"| [{model['Name']}]({Path(model['Config']).name}) | "
-                        f"{', '.join(meta['Architecture'])} | {meta['Epochs']} | "
+                        f"{', '.join(meta['Architecture'])} | {schedule} | "
                         f"{meta['Batch Size']} | {meta['Parameters'] / 1e6:.1f} | "
-                        f"{meta['FLOPs'] / 1e9:.1f} | {result.get('Protocol', '')} | {top1} | "
+                        f"{meta['FLOPs'] / 1e9:.1f} | {result.get('Protocol', '')} | {metrics} | "
                         f'{source} |')
     return '\n'.join(rows)
 

@@ -1,4 +1,5 @@
 from .mae_vit import ARCHS, MAEViT, resolve_arch
 from .mae_vit_encoder import MAEViTEncoder
+from .mae_vit_seg import MAEViTSeg
 
-__all__ = ['ARCHS', 'MAEViT', 'MAEViTEncoder', 'resolve_arch']
+__all__ = ['ARCHS', 'MAEViT', 'MAEViTEncoder', 'MAEViTSeg', 'resolve_arch']

@@ -66,12 +66,15 @@ class MAEViT(BaseModule):
         in_channels: image channels.
         mask_ratio: fraction of patches removed in pretraining mode.
         drop_path_rate: stochastic depth, increasing linearly over the blocks.
+        rel_pos_bias: a learnt relative position bias in every block (zero at init), for
+            subclasses whose blocks see only the patch tokens (``MAEViTSeg``).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  mask_ratio: float = 0.75, drop_path_rate: float = 0.0,
-                 norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
+                 norm_eps: float = 1e-6, rel_pos_bias: bool = False,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         settings = resolve_arch(arch)
         self.embed_dim = settings['embed_dim']
@@ -89,7 +92,9 @@ class MAEViT(BaseModule):
         rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
         self.blocks = nn.ModuleList([
             TransformerBlock(self.embed_dim, settings['num_heads'], drop_path=rate,
-                             norm_eps=norm_eps) for rate in rates])
+                             norm_eps=norm_eps,
+                             rel_pos_grid=self.grid_size if rel_pos_bias else None)
+            for rate in rates])
         self.norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)
         self._init_mae_weights()
 

@@ -1,18 +1,25 @@
 """Multi-head self-attention through PyTorch's fused SDPA kernels."""
+from typing import Optional, Tuple
+
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .relative_position import RelativePositionBias
 
 
 class Attention(nn.Module):
     """Multi-head self-attention with a fused qkv projection.
 
     Parameter names follow the official MAE code and timm (``qkv``, ``proj``),
-    so their checkpoints load by key. ``x: [N, L, D] -> [N, L, D]``.
+    so their checkpoints load by key. ``x: [N, L, D] -> [N, L, D]``. With
+    ``rel_pos_grid=(h, w)`` a learnt relative position bias is added to the logits;
+    the tokens must then be exactly the ``h*w`` patches (no cls token).
     """
 
     def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True,
-                 attn_drop: float = 0.0, proj_drop: float = 0.0) -> None:
+                 attn_drop: float = 0.0, proj_drop: float = 0.0,
+                 rel_pos_grid: Optional[Tuple[int, int]] = None) -> None:
         super().__init__()
         if dim % num_heads:
             raise ValueError(f'embedding dim {dim} is not divisible by num_heads {num_heads}; '
@@ -22,12 +29,20 @@ class Attention(nn.Module):
         self.attn_drop = attn_drop
         self.proj = nn.Linear(dim, dim)
         self.proj_drop = nn.Dropout(proj_drop)
+        self.rel_pos = RelativePositionBias(rel_pos_grid, num_heads) if rel_pos_grid else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, length, dim = x.shape
         qkv = self.qkv(x).reshape(n, length, 3, self.num_heads, dim // self.num_heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [N, heads, L, head_dim]
+        bias = None
+        if self.rel_pos is not None:
+            if length != self.rel_pos.index.shape[0]:
+                raise ValueError(f'relative position bias is built for {self.rel_pos.grid_hw} '
+                                 f'patches but got {length} tokens; feed patch tokens only, '
+                                 'at the backbone\'s img_size')
+            bias = self.rel_pos().unsqueeze(0).to(q.dtype)
         x = F.scaled_dot_product_attention(
-            q, k, v, dropout_p=self.attn_drop if self.training else 0.0)
+            q, k, v, attn_mask=bias, dropout_p=self.attn_drop if self.training else 0.0)
         x = x.transpose(1, 2).reshape(n, length, dim)
         return self.proj_drop(self.proj(x))

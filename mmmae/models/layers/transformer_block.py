@@ -1,4 +1,6 @@
 """Pre-norm ViT transformer block (attention + MLP, each with a residual)."""
+from typing import Optional, Tuple
+
 import torch
 from mmcv.cnn.bricks import DropPath
 from torch import nn
@@ -24,11 +26,11 @@ class TransformerBlock(nn.Module):
     """``x + attn(norm1(x))`` then ``x + mlp(norm2(x))``, with optional drop path."""
 
     def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0,
-                 qkv_bias: bool = True, drop_path: float = 0.0,
-                 norm_eps: float = 1e-6) -> None:
+                 qkv_bias: bool = True, drop_path: float = 0.0, norm_eps: float = 1e-6,
+                 rel_pos_grid: Optional[Tuple[int, int]] = None) -> None:
         super().__init__()
         self.norm1 = nn.LayerNorm(dim, eps=norm_eps)
-        self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias)
+        self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias, rel_pos_grid=rel_pos_grid)
         self.norm2 = nn.LayerNorm(dim, eps=norm_eps)
         self.mlp = Mlp(dim, int(dim * mlp_ratio))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()

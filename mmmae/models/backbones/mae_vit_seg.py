@@ -1,0 +1,54 @@
+"""The MAE encoder as a semantic-segmentation backbone (the paper's UperNet recipe)."""
+from typing import Optional, Sequence, Tuple, Union
+
+import torch
+
+from mmmae.registry import MODELS
+from .mae_vit import MAEViT
+
+
+def default_out_indices(depth: int) -> Tuple[int, ...]:
+    """Blocks 4, 6, 8, 12 of 12 (0-based 3, 5, 7, 11), and the same fractions of other depths."""
+    return tuple(round(depth * fraction) - 1 for fraction in (1 / 3, 1 / 2, 2 / 3, 1))
+
+
+@MODELS.register_module()
+class MAEViTSeg(MAEViT):
+    """MAE ViT over all patch tokens, returning feature maps for MMSeg necks and heads.
+
+    ``forward(images) -> tuple of [N, D, H/p, W/p]``, one per block in ``out_indices``
+    (default: 4, 6, 8, 12 of ViT-B, proportionally for other depths). As in the MAE /
+    BEiT segmentation recipe there is no cls token and no final norm, and every block
+    has a relative position bias that starts at zero. A pretraining checkpoint loads
+    with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.')``; its
+    ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
+    ``img_size`` and the relative position tables are new.
+    """
+
+    def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 512,
+                 patch_size: Optional[int] = None, in_channels: int = 3,
+                 drop_path_rate: float = 0.1, out_indices: Optional[Sequence[int]] = None,
+                 rel_pos_bias: bool = True, norm_eps: float = 1e-6,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
+                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, rel_pos_bias=rel_pos_bias, init_cfg=init_cfg)
+        depth = len(self.blocks)
+        self.out_indices = tuple(out_indices) if out_indices is not None else \
+            default_out_indices(depth)
+        bad = [i for i in self.out_indices if not 0 <= i < depth]
+        if bad:
+            raise ValueError(f'out_indices {bad} are not blocks of a {depth}-block encoder; '
+                             f'use 0..{depth - 1}')
+        del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected
+        self.pos_embed.requires_grad_(True)
+
+    def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        height, width = self.patch_embed.grid_size(images.shape[-2:])
+        x = self.patch_tokens(images)
+        outs = []
+        for index, block in enumerate(self.blocks):
+            x = block(x)
+            if index in self.out_indices:
+                outs.append(x.transpose(1, 2).reshape(x.shape[0], -1, height, width))
+        return tuple(outs)
