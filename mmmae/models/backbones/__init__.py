@@ -1,5 +1,6 @@
 from .mae_vit import ARCHS, MAEViT, resolve_arch
+from .mae_vit_det import MAEViTDet
 from .mae_vit_encoder import MAEViTEncoder
 from .mae_vit_seg import MAEViTSeg
 
-__all__ = ['ARCHS', 'MAEViT', 'MAEViTEncoder', 'MAEViTSeg', 'resolve_arch']
+__all__ = ['ARCHS', 'MAEViT', 'MAEViTDet', 'MAEViTEncoder', 'MAEViTSeg', 'resolve_arch']

@@ -1,5 +1,5 @@
 """The MAE Vision Transformer encoder."""
-from typing import Dict, Optional, Tuple, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
@@ -68,12 +68,15 @@ class MAEViT(BaseModule):
         drop_path_rate: stochastic depth, increasing linearly over the blocks.
         rel_pos_bias: a learnt relative position bias in every block (zero at init), for
             subclasses whose blocks see only the patch tokens (``MAEViTSeg``).
+        block_options: per-block keyword arguments of ``TransformerBlock`` for subclasses
+            (ViTDet's windows), overriding the above.
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  mask_ratio: float = 0.75, drop_path_rate: float = 0.0,
                  norm_eps: float = 1e-6, rel_pos_bias: bool = False,
+                 block_options: Optional[Sequence[dict]] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         settings = resolve_arch(arch)
@@ -93,8 +96,9 @@ class MAEViT(BaseModule):
         self.blocks = nn.ModuleList([
             TransformerBlock(self.embed_dim, settings['num_heads'], drop_path=rate,
                              norm_eps=norm_eps,
-                             rel_pos_grid=self.grid_size if rel_pos_bias else None)
-            for rate in rates])
+                             **{'rel_pos_grid': self.grid_size if rel_pos_bias else None,
+                                **(block_options[index] if block_options else {})})
+            for index, rate in enumerate(rates)])
         self.norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)
         self._init_mae_weights()
 

@@ -31,17 +31,18 @@ class Attention(nn.Module):
         self.proj_drop = nn.Dropout(proj_drop)
         self.rel_pos = RelativePositionBias(rel_pos_grid, num_heads) if rel_pos_grid else None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, grid_hw: Optional[Tuple[int, int]] = None) -> torch.Tensor:
+        """``grid_hw``: the tokens' patch grid when it differs from ``rel_pos_grid``."""
         n, length, dim = x.shape
         qkv = self.qkv(x).reshape(n, length, 3, self.num_heads, dim // self.num_heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [N, heads, L, head_dim]
         bias = None
         if self.rel_pos is not None:
-            if length != self.rel_pos.index.shape[0]:
-                raise ValueError(f'relative position bias is built for {self.rel_pos.grid_hw} '
-                                 f'patches but got {length} tokens; feed patch tokens only, '
-                                 'at the backbone\'s img_size')
-            bias = self.rel_pos().unsqueeze(0).to(q.dtype)
+            grid = tuple(grid_hw) if grid_hw is not None else self.rel_pos.grid_hw
+            if length != grid[0] * grid[1]:
+                raise ValueError(f'relative position bias over a {grid} grid got {length} '
+                                 'tokens; feed the patch tokens only (no cls token)')
+            bias = self.rel_pos(grid).unsqueeze(0).to(q.dtype)
         x = F.scaled_dot_product_attention(
             q, k, v, attn_mask=bias, dropout_p=self.attn_drop if self.training else 0.0)
         x = x.transpose(1, 2).reshape(n, length, dim)

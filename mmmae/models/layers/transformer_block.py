@@ -6,6 +6,7 @@ from mmcv.cnn.bricks import DropPath
 from torch import nn
 
 from .attention import Attention
+from .windows import window_merge, window_partition
 
 
 class Mlp(nn.Module):
@@ -23,18 +24,29 @@ class Mlp(nn.Module):
 
 
 class TransformerBlock(nn.Module):
-    """``x + attn(norm1(x))`` then ``x + mlp(norm2(x))``, with optional drop path."""
+    """``x + attn(norm1(x))`` then ``x + mlp(norm2(x))``, with optional drop path.
+
+    With ``window_size > 0`` attention runs inside non-overlapping windows of the
+    patch grid (ViTDet); ``forward`` then needs the grid ``(h, w)`` of the tokens.
+    """
 
     def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0,
                  qkv_bias: bool = True, drop_path: float = 0.0, norm_eps: float = 1e-6,
-                 rel_pos_grid: Optional[Tuple[int, int]] = None) -> None:
+                 rel_pos_grid: Optional[Tuple[int, int]] = None, window_size: int = 0) -> None:
         super().__init__()
+        self.window_size = window_size
         self.norm1 = nn.LayerNorm(dim, eps=norm_eps)
         self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias, rel_pos_grid=rel_pos_grid)
         self.norm2 = nn.LayerNorm(dim, eps=norm_eps)
         self.mlp = Mlp(dim, int(dim * mlp_ratio))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.drop_path(self.attn(self.norm1(x)))
+    def forward(self, x: torch.Tensor, grid_hw: Optional[Tuple[int, int]] = None) -> torch.Tensor:
+        y = self.norm1(x)
+        if self.window_size:
+            windows, padded = window_partition(y, grid_hw, self.window_size)
+            y = window_merge(self.attn(windows), grid_hw, padded, self.window_size)
+        else:
+            y = self.attn(y, grid_hw)
+        x = x + self.drop_path(y)
         return x + self.drop_path(self.mlp(self.norm2(x)))

@@ -1,3 +1,4 @@
 from .mae_decoder import MAEDecoder
+from .simple_fpn import SimpleFPN
 
-__all__ = ['MAEDecoder']
+__all__ = ['MAEDecoder', 'SimpleFPN']

@@ -1,0 +1,71 @@
+"""The MAE encoder as a plain-ViT detection backbone (ViTDet, Li et al. 2022)."""
+from typing import Optional, Sequence, Tuple, Union
+
+import torch
+from torch.utils.checkpoint import checkpoint
+
+from mmmae.registry import MODELS
+from mmmae.utils.misc import to_2tuple
+from .mae_vit import MAEViT, resolve_arch
+
+
+def default_global_blocks(depth: int) -> Tuple[int, ...]:
+    """The last block of each quarter: 2, 5, 8, 11 of 12 (ViT-B); 5, 11, 17, 23 of 24; ..."""
+    return tuple(depth // 4 * (quarter + 1) - 1 for quarter in range(4))
+
+
+@MODELS.register_module()
+class MAEViTDet(MAEViT):
+    """MAE ViT over all patch tokens at detection resolution, returning the stride-16 map.
+
+    ``forward(images) -> ([N, D, H/p, W/p],)`` for a simple feature pyramid neck.
+    Blocks attend within ``window_size`` windows except the ``global_blocks``
+    (default: the last block of each quarter); each block has a relative position
+    bias over its window or the whole grid, starting at zero. No cls token and no
+    final norm. ``with_cp`` recomputes block activations in backward to save memory.
+    A pretraining checkpoint loads with ``init_cfg=dict(type='Pretrained',
+    checkpoint=..., prefix='backbone.')``; the position embedding is resampled to
+    ``img_size``.
+    """
+
+    def __init__(self, arch: Union[str, dict] = 'b',
+                 img_size: Union[int, Tuple[int, int]] = 1024,
+                 patch_size: Optional[int] = None, in_channels: int = 3,
+                 drop_path_rate: float = 0.1, window_size: int = 14,
+                 global_blocks: Optional[Sequence[int]] = None, rel_pos_bias: bool = True,
+                 with_cp: bool = False, norm_eps: float = 1e-6,
+                 init_cfg: Optional[dict] = None) -> None:
+        settings = resolve_arch(arch)
+        depth = settings['depth']
+        patch = patch_size or settings['patch_size']
+        grid = tuple(side // patch for side in to_2tuple(img_size))
+        self_global = tuple(global_blocks) if global_blocks is not None else \
+            default_global_blocks(depth)
+        bad = [i for i in self_global if not 0 <= i < depth]
+        if bad:
+            raise ValueError(f'global_blocks {bad} are not blocks of a {depth}-block encoder')
+        options = []
+        for index in range(depth):
+            is_global = index in self_global
+            options.append(dict(
+                window_size=0 if is_global else window_size,
+                rel_pos_grid=(grid if is_global else (window_size, window_size))
+                if rel_pos_bias else None))
+        super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
+                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, block_options=options, init_cfg=init_cfg)
+        self.global_blocks = self_global
+        self.window_size = window_size
+        self.with_cp = with_cp
+        del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected
+        self.pos_embed.requires_grad_(True)
+
+    def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
+        grid = self.patch_embed.grid_size(images.shape[-2:])
+        x = self.patch_tokens(images)
+        for block in self.blocks:
+            if self.with_cp and self.training and x.requires_grad:
+                x = checkpoint(block, x, grid, use_reentrant=False)
+            else:
+                x = block(x, grid)
+        return (x.transpose(1, 2).reshape(x.shape[0], -1, *grid),)
