@@ -2,14 +2,20 @@
 
 A config with ``default_scope='mmmae'`` finds mmmae's components first, then
 MMPretrain's and MMEngine's; MMDetection and MMSegmentation components are
-reached with their scope prefix (``type='mmdet.MaskRCNN'``).
+reached with their scope prefix (``type='mmdet.MaskRCNN'``). The other way round,
+MMDetection / MMSegmentation configs reach mmmae's parts as ``type='mmmae.MAEViTDet'``.
 """
 from mmengine.registry import Registry
 from mmpretrain import registry as mmpretrain_registry
 
 
 def _child(parent: Registry, location: str) -> Registry:
-    return Registry(parent.name, parent=parent, scope='mmmae', locations=[location])
+    registry = Registry(parent.name, parent=parent, scope='mmmae', locations=[location])
+    # mmengine resolves a scope prefix ('mmmae.X') only among the root registry's children,
+    # and mmmae's registries are grandchildren (children of MMPretrain's): list them there
+    # too, so that MMDetection and MMSegmentation configs can name mmmae's components.
+    registry._get_root_registry()._children.setdefault('mmmae', registry)
+    return registry
 
 
 RUNNERS = _child(mmpretrain_registry.RUNNERS, 'mmmae.engine')

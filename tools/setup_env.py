@@ -161,8 +161,8 @@ def build_mmcv_wheel(py: Path, cuda: bool, dest: Path) -> Path:
         final = dest / built.name
         shutil.copy2(built, final.with_suffix('.tmp'))
         os.replace(final.with_suffix('.tmp'), final)
-    # torch pins setuptools>=77; put a current one back after the build.
-    pip_install(py, ['-q', 'setuptools>=77'], 'restore setuptools')
+    # torch pins setuptools>=77 and mmengine needs pkg_resources (< 81): restore requirements/.
+    pip_install(py, ['-q', '-r', str(REQ_DIR / 'runtime.txt')], 'restore setuptools')
     return final
 
 

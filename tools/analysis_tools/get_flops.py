@@ -3,8 +3,8 @@
 
 FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) for one
 image at the config's input size: for pretraining the forward pass of a step
-(encoder on the visible patches, decoder on all of them), for classifiers the
-forward pass to the logits. Backward costs about twice the forward. The numbers in
+(encoder on the visible patches, decoder on all of them), for classifiers and
+segmentors the forward pass to the logits, for detectors backbone and neck. Backward costs about twice the forward. The numbers in
 configs/*/metafile.yml come from this tool (tests check them).
 
 Example:
@@ -14,6 +14,7 @@ import argparse
 
 import torch
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -29,14 +30,20 @@ def complexity(config: str) -> dict:
     """
     register_all_modules()
     cfg = Config.fromfile(config)
-    with torch.device('meta'):
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmmae')), \
+            torch.device('meta'):
         model = MODELS.build(cfg.model).eval()
         params = sum(p.numel() for p in model.parameters())
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         encoder = model.backbone
         height, width = (g * encoder.patch_size for g in encoder.grid_size)
         images = torch.zeros(1, encoder.in_channels, height, width)
-        run = model.loss if isinstance(model, MAE) else model  # classifiers: forward to the logits
+        if isinstance(model, MAE):
+            run = model.loss
+        elif type(model).__module__.startswith('mmdet'):
+            run = model.extract_feat  # detectors: backbone and neck (heads depend on proposals)
+        else:
+            run = model  # classifiers and segmentors: forward to the logits
         # The math attention backend runs as matmuls the counter sees.
         with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), \
                 FlopCounterMode(display=False) as counter:
