@@ -38,6 +38,15 @@ def resolve_arch(arch: Union[str, dict]) -> dict:
     return dict(ARCHS[name])
 
 
+def known_num_heads(embed_dim: int, depth: int) -> Optional[int]:
+    """Attention heads of the named arch with this width and depth (None for custom shapes).
+
+    Heads cannot be read off weight shapes; converters use this for mmmae's archs.
+    """
+    return next((a['num_heads'] for a in ARCHS.values()
+                 if (a['embed_dim'], a['depth']) == (embed_dim, depth)), None)
+
+
 def init_mae_weights(module: nn.Module) -> None:
     """Weight init of the MAE paper's code: xavier-uniform linears, unit LayerNorms."""
     for m in module.modules():

@@ -10,7 +10,7 @@ from typing import Dict, Tuple
 
 import torch
 
-from ..backbones.mae_vit import ARCHS
+from ..backbones.mae_vit import known_num_heads
 
 ENCODER_PREFIXES = ('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
 DECODER_PREFIXES = ('decoder_', 'mask_token')
@@ -73,10 +73,9 @@ def timm_kwargs(timm_state: Dict[str, torch.Tensor]) -> dict:
     depth = 1 + max(int(k.split('.')[1]) for k in timm_state if k.startswith('blocks.'))
     kwargs = dict(img_size=side * patch, patch_size=patch, embed_dim=embed_dim, depth=depth,
                   in_chans=proj.shape[1])
-    heads = [a['num_heads'] for a in ARCHS.values()
-             if (a['embed_dim'], a['depth']) == (embed_dim, depth)]
+    heads = known_num_heads(embed_dim, depth)
     if heads:
-        kwargs['num_heads'] = heads[0]
+        kwargs['num_heads'] = heads
     pooled = 'fc_norm.weight' in timm_state
     kwargs.update(global_pool='avg' if pooled else 'token', fc_norm=pooled,
                   num_classes=timm_state['head.weight'].shape[0] if 'head.weight' in timm_state else 0)

@@ -4,7 +4,7 @@ from typing import Dict
 import torch
 
 from mmmae.registry import MODELS
-from ..backbones.mae_vit import ARCHS
+from ..backbones.mae_vit import known_num_heads
 from .timm_vit import convert_to_timm_vit, timm_model_name
 
 
@@ -81,8 +81,7 @@ def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads
     img = int(round(num_patches ** 0.5)) * patch
     depth = 1 + max(int(k.split('.')[2]) for k in mmpretrain_state
                     if k.startswith('backbone.layers.'))
-    heads = num_heads or next((a['num_heads'] for a in ARCHS.values()
-                               if (a['embed_dim'], a['depth']) == (embed, depth)), None)
+    heads = num_heads or known_num_heads(embed, depth)
     if heads is None:
         raise ValueError('num_heads cannot be read off the weights of a custom arch; pass it')
     dec = mmpretrain_state['neck.decoder_embed.weight'].shape[0]
