@@ -10,6 +10,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmmae.engine import latest_good_checkpoint
 from mmmae.registry import RUNNERS
 from mmmae.utils import register_all_modules
 from mmmae.utils.launch import add_common_args, load_config, parse_tool_args, prepare_distributed
@@ -49,6 +50,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
+    if cfg.get('resume') and cfg.get('load_from') is None:
+        # mmengine trusts last_checkpoint blindly; skip a missing or damaged file instead
+        cfg.load_from = latest_good_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
     return cfg
 
 

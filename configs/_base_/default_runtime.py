@@ -6,6 +6,8 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # RNG states in every checkpoint: a resumed run repeats an uninterrupted one exactly
+    random_state=dict(type='mmmae.RandomStateHook'),
 )
 
 env_cfg = dict(

@@ -1,7 +1,11 @@
-"""Runner-side parts of mmmae: safe checkpoint loading, optimizer constructors."""
-from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, install_safe_local_loader,
-                         load_checkpoint_file)
+"""Runner-side parts of mmmae: atomic and safe checkpoints, resume, RNG states, optimizer constructors."""
+from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, install_atomic_local_backend
+from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, checkpoint_problem,
+                         install_safe_local_loader, latest_good_checkpoint, load_checkpoint_file)
+from .hooks import RandomStateHook
 from .optimizers import LayerDecayOptimWrapperConstructor
 
-__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'CheckpointLoadError', 'LayerDecayOptimWrapperConstructor',
-           'install_safe_local_loader', 'load_checkpoint_file']
+__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
+           'LayerDecayOptimWrapperConstructor', 'RandomStateHook', 'atomic_write', 'atomic_write_bytes',
+           'checkpoint_problem', 'install_atomic_local_backend', 'install_safe_local_loader',
+           'latest_good_checkpoint', 'load_checkpoint_file']

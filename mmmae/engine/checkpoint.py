@@ -12,12 +12,16 @@ that a pickle tries to import (code execution) is still refused.
 ``init_cfg=dict(type='Pretrained')`` all use it.
 """
 import codecs
+import logging
 import os
 import pickle
+import zipfile
+from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
 import torch
+from mmengine.logging import print_log
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
@@ -93,3 +97,49 @@ def _unpickling_reason(err: Exception) -> str:
 def install_safe_local_loader() -> None:
     """Route mmengine's local checkpoint loading (no URL prefix) through this module."""
     CheckpointLoader.register_scheme(prefixes='', force=True)(load_checkpoint_file)
+
+
+def checkpoint_problem(filename: Union[str, os.PathLike]) -> Optional[str]:
+    """Why ``filename`` is not a complete checkpoint, or None when it is.
+
+    A torch checkpoint is a zip archive: a truncated file has no central
+    directory and a damaged one fails its members' CRC checks, both found
+    without unpickling anything.
+    """
+    filename = os.fspath(filename)
+    if not os.path.isfile(filename):
+        return 'missing'
+    try:
+        with zipfile.ZipFile(filename) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError) as err:
+        return f'not a complete checkpoint ({err})'
+    return f'member {bad} is corrupt' if bad is not None else None
+
+
+def _checkpoint_step(path: Path) -> int:
+    """The number in ``epoch_12.pth`` / ``iter_5000.pth`` (-1 when there is none)."""
+    digits = ''.join(ch for ch in path.stem.rsplit('_', 1)[-1] if ch.isdigit())
+    return int(digits) if digits else -1
+
+
+def latest_good_checkpoint(work_dir: Union[str, os.PathLike]) -> Optional[str]:
+    """The checkpoint an auto-resume should continue from, or None to start afresh.
+
+    The one ``work_dir/last_checkpoint`` names, when it is complete; otherwise
+    (pointer missing, empty, or naming a missing, truncated or corrupt file) the
+    newest complete ``*.pth`` in ``work_dir``. Each file passed over is reported.
+    """
+    work_dir = Path(work_dir)
+    pointer = work_dir / 'last_checkpoint'
+    named = pointer.read_text().strip() if pointer.is_file() else ''
+    others = sorted(work_dir.glob('*.pth'), key=lambda p: (_checkpoint_step(p), p.stat().st_mtime),
+                    reverse=True)
+    candidates = ([named] if named else []) + [str(p) for p in others if str(p) != named]
+    for candidate in candidates:
+        problem = checkpoint_problem(candidate)
+        if problem is None:
+            return candidate
+        print_log(f'auto-resume skips {candidate}: {problem}', logger='current',
+                  level=logging.WARNING)
+    return None

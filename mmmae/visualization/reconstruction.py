@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from mmmae.engine.atomic_io import atomic_write
+
 ROWS = ('image', 'masked', 'reconstruction', 'pasted')
 
 
@@ -32,9 +34,5 @@ def reconstruction_grid(outputs: Dict[str, torch.Tensor], rows: Sequence[str] = 
 def save_reconstruction_grid(outputs: Dict[str, torch.Tensor], path: Union[str, os.PathLike],
                              **kwargs) -> Path:
     """Write :func:`reconstruction_grid` as PNG (atomically); return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp')
-    Image.fromarray(reconstruction_grid(outputs, **kwargs)).save(tmp, format='PNG')
-    os.replace(tmp, path)
-    return path
+    grid = Image.fromarray(reconstruction_grid(outputs, **kwargs))
+    return atomic_write(path, lambda tmp: grid.save(tmp, format='PNG'))

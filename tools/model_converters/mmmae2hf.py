@@ -17,12 +17,11 @@ Example:
         --num-heads 12 --decoder-num-heads 16 --verify
 """
 import argparse
-import os
 from pathlib import Path
-from typing import Callable
 
 import torch
 
+from mmmae.engine.atomic_io import atomic_write
 from mmmae.models.converters import convert_to_hf_vitmae
 from mmmae.models.converters.checkpoint_io import read_state_dict
 from mmmae.models.converters.hf_vitmae import compare_with_hf, hf_vitmae_config
@@ -32,13 +31,6 @@ try:
     from safetensors.torch import save_file
 except ImportError:  # only pytorch_model.bin then
     save_file = None
-
-
-def write_atomically(path: Path, write: Callable[[str], None]) -> None:
-    """Call ``write`` on a temporary name beside ``path``, then move it into place."""
-    tmp = path.with_name(path.name + '.tmp')
-    write(str(tmp))
-    os.replace(tmp, path)
 
 
 def main(argv=None):
@@ -67,11 +59,11 @@ def main(argv=None):
     dst = Path(args.dst_dir)
     dst.mkdir(parents=True, exist_ok=True)
     hf_state = {k: v.contiguous() for k, v in hf_state.items()}
-    write_atomically(dst / 'pytorch_model.bin', lambda p: torch.save(hf_state, p))
+    atomic_write(dst / 'pytorch_model.bin', lambda p: torch.save(hf_state, p))
     if save_file is not None:
-        write_atomically(dst / 'model.safetensors',
+        atomic_write(dst / 'model.safetensors',
                          lambda p: save_file(hf_state, p, metadata={'format': 'pt'}))
-    write_atomically(dst / 'config.json',
+    atomic_write(dst / 'config.json',
                      lambda p: Path(p).write_text(config.to_json_string()))
     arch = config.architectures[0]
     print(f'wrote {len(hf_state)} tensors and config.json to {dst}; load with\n'

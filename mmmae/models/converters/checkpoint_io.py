@@ -1,10 +1,10 @@
 """Reading and writing the state dicts that the converters take and give."""
-import os
 from pathlib import Path
 from typing import Dict, Optional
 
 import torch
 
+from mmmae.engine.atomic_io import atomic_write
 from mmmae.engine.checkpoint import load_checkpoint_file
 
 
@@ -31,9 +31,5 @@ def read_state_dict(path: str) -> Dict[str, torch.Tensor]:
 def write_checkpoint(state_dict: Dict[str, torch.Tensor], path: str,
                      meta: Optional[dict] = None, wrap: bool = True) -> Path:
     """Save ``dict(state_dict=..., meta=...)`` (or the bare state dict) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp')
-    torch.save(dict(state_dict=state_dict, meta=meta or {}) if wrap else dict(state_dict), tmp)
-    os.replace(tmp, path)
-    return path
+    content = dict(state_dict=state_dict, meta=meta or {}) if wrap else dict(state_dict)
+    return atomic_write(path, lambda tmp: torch.save(content, tmp))

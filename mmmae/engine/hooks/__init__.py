@@ -1,0 +1,4 @@
+"""mmmae's Runner hooks."""
+from .random_state_hook import RandomStateHook
+
+__all__ = ['RandomStateHook']

@@ -1,0 +1,42 @@
+"""Test-only fault injection: SIGKILL the training process at a chosen point."""
+import os
+import signal
+from pathlib import Path
+from typing import Optional
+
+from mmengine.hooks import Hook
+
+from mmmae.engine import atomic_io
+from mmmae.registry import HOOKS
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@HOOKS.register_module()
+class KillHook(Hook):
+    """Kill -9 after iteration ``after_iter``, or halfway through writing checkpoint ``during_save``."""
+
+    def __init__(self, after_iter: Optional[int] = None, during_save: Optional[str] = None):
+        self.after_iter, self.during_save = after_iter, during_save
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if self.after_iter is not None and runner.iter + 1 == self.after_iter:
+            _die()
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.during_save is None:
+            return
+        target, real_put = self.during_save, atomic_io.AtomicLocalBackend.put
+
+        def put_then_die(backend, obj: bytes, filepath) -> None:
+            if Path(filepath).name != target:
+                return real_put(backend, obj, filepath)
+
+            def write_half(tmp: str) -> None:
+                Path(tmp).write_bytes(obj[:len(obj) // 2])
+                _die()
+            atomic_io.atomic_write(filepath, write_half)
+
+        atomic_io.AtomicLocalBackend.put = put_then_die
