@@ -1,9 +1,10 @@
-"""Test-only fault injection: SIGKILL the training process at a chosen point."""
+"""Test-only fault injection: SIGKILL the training process, or poison its weights, at a chosen point."""
 import os
 import signal
 from pathlib import Path
 from typing import Optional
 
+import torch
 from mmengine.hooks import Hook
 
 from mmmae.engine import atomic_io
@@ -40,3 +41,17 @@ class KillHook(Hook):
             atomic_io.atomic_write(filepath, write_half)
 
         atomic_io.AtomicLocalBackend.put = put_then_die
+
+
+@HOOKS.register_module()
+class PoisonWeightsHook(Hook):
+    """Fill every weight with NaN after iteration ``after_iter``: the next loss is NaN."""
+
+    def __init__(self, after_iter: int):
+        self.after_iter = after_iter
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if runner.iter + 1 == self.after_iter:
+            with torch.no_grad():
+                for param in runner.model.parameters():
+                    param.fill_(float('nan'))

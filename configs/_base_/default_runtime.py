@@ -8,6 +8,8 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # RNG states in every checkpoint: a resumed run repeats an uninterrupted one exactly
     random_state=dict(type='mmmae.RandomStateHook'),
+    # a NaN / Inf loss stops the run before it is checkpointed, naming the checkpoint to go back to
+    non_finite_loss=dict(type='mmmae.NonFiniteLossHook'),
 )
 
 env_cfg = dict(

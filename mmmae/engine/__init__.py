@@ -2,10 +2,11 @@
 from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, install_atomic_local_backend
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, checkpoint_problem,
                          install_safe_local_loader, latest_good_checkpoint, load_checkpoint_file)
-from .hooks import RandomStateHook
+from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook
 from .optimizers import LayerDecayOptimWrapperConstructor
 
 __all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
-           'LayerDecayOptimWrapperConstructor', 'RandomStateHook', 'atomic_write', 'atomic_write_bytes',
+           'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
+           'RandomStateHook', 'atomic_write', 'atomic_write_bytes',
            'checkpoint_problem', 'install_atomic_local_backend', 'install_safe_local_loader',
            'latest_good_checkpoint', 'load_checkpoint_file']

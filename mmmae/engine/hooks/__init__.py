@@ -1,4 +1,5 @@
 """mmmae's Runner hooks."""
+from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .random_state_hook import RandomStateHook
 
-__all__ = ['RandomStateHook']
+__all__ = ['NonFiniteLossError', 'NonFiniteLossHook', 'RandomStateHook']
