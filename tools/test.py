@@ -11,11 +11,11 @@ Example:
 import argparse
 
 import mmengine
-from mmengine.runner import Runner
 
-from mmmae.registry import RUNNERS
 from mmmae.utils import register_all_modules
-from mmmae.utils.launch import add_common_args, load_config, parse_tool_args, prepare_distributed
+from mmmae.utils.config_check import named_config_errors
+from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
+                                prepare_distributed)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -37,8 +37,9 @@ def main(argv=None) -> dict:
                          'and test_evaluator (see the MNIST demo config) to evaluate it')
     cfg.load_from = args.checkpoint
     prepare_distributed(cfg)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
-    metrics = runner.test()
+    with named_config_errors():
+        runner = build_runner(cfg)
+        metrics = runner.test()
     if args.out:
         mmengine.dump(metrics, args.out)
     return metrics

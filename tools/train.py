@@ -11,9 +11,10 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmmae.engine import latest_good_checkpoint
-from mmmae.registry import RUNNERS
 from mmmae.utils import register_all_modules
-from mmmae.utils.launch import add_common_args, load_config, parse_tool_args, prepare_distributed
+from mmmae.utils.config_check import named_config_errors
+from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
+                                prepare_distributed)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -62,8 +63,9 @@ def main(argv=None) -> Runner:
     register_all_modules(init_default_scope=False)
     cfg = merge_args(load_config(args.config, args.launcher, args.cfg_options, args.work_dir), args)
     prepare_distributed(cfg)
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
-    runner.train()
+    with named_config_errors():
+        runner = build_runner(cfg)
+        runner.train()
     return runner
 
 

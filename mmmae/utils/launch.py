@@ -5,7 +5,10 @@ import os
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 from mmengine.utils import import_modules_from_strings
+
+from .config_check import check_config_keys
 
 
 def prepare_distributed(cfg: Config) -> None:
@@ -42,6 +45,7 @@ def load_config(path: str, launcher: str = 'none', cfg_options: dict = None,
         cfg.merge_from_dict(cfg_options)
         if 'custom_imports' in cfg_options:
             import_modules_from_strings(**cfg.custom_imports)
+    check_config_keys(cfg)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -63,3 +67,9 @@ def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
+
+
+def build_runner(cfg: Config) -> Runner:
+    """The config's ``runner_type`` (from mmmae's registry), or mmengine's Runner."""
+    from mmmae.registry import RUNNERS
+    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
