@@ -1,4 +1,5 @@
-"""Data helpers mmmae adds to MMPretrain's datasets (the demo data)."""
+"""Data helpers mmmae adds to MMPretrain's datasets (the demo data) and its image loader."""
 from .mnist5k import load_mnist5k, write_mnist5k
+from .transforms import BadImageError, LoadImage, decode_image
 
-__all__ = ['load_mnist5k', 'write_mnist5k']
+__all__ = ['BadImageError', 'LoadImage', 'decode_image', 'load_mnist5k', 'write_mnist5k']

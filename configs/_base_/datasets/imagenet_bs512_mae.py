@@ -3,7 +3,9 @@ dataset_type = 'mmpretrain.ImageNet'
 data_root = 'data/imagenet/'
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    # mmmae's loader: any colour mode; a bad file stops the run naming it, or with
+    # on_error='skip' is skipped and counted in the log
+    dict(type='LoadImage', on_error='stop'),
     dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),

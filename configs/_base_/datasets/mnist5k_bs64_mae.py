@@ -5,13 +5,13 @@ dataset_type = 'mmpretrain.CustomDataset'
 data_root = 'data/mnist5k/'
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.6, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='PackInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='Resize', scale=32, backend='pillow', interpolation='bicubic'),
     dict(type='PackInputs'),
 ]

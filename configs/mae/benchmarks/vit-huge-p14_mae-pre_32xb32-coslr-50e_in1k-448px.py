@@ -5,7 +5,7 @@ _base_ = './vit-huge-p14_mae-pre_8xb128-coslr-50e_in1k.py'
 model = dict(backbone=dict(img_size=448))
 bgr_mean = [103.53, 116.28, 123.675]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='RandomResizedCrop', scale=448, backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandAugment', policies='timm_increasing', num_policies=2, total_level=10,
@@ -16,7 +16,7 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImage'),
     dict(type='ResizeEdge', scale=512, edge='short', backend='pillow', interpolation='bicubic'),
     dict(type='CenterCrop', crop_size=448),
     dict(type='PackInputs'),
