@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import torch
+from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 
 from mmmae.engine import atomic_io
@@ -17,13 +18,16 @@ def _die() -> None:
 
 @HOOKS.register_module()
 class KillHook(Hook):
-    """Kill -9 after iteration ``after_iter``, or halfway through writing checkpoint ``during_save``."""
+    """Kill -9 after iteration ``after_iter`` (on ``rank`` only, if given), or halfway
+    through writing checkpoint ``during_save``."""
 
-    def __init__(self, after_iter: Optional[int] = None, during_save: Optional[str] = None):
-        self.after_iter, self.during_save = after_iter, during_save
+    def __init__(self, after_iter: Optional[int] = None, during_save: Optional[str] = None,
+                 rank: Optional[int] = None):
+        self.after_iter, self.during_save, self.rank = after_iter, during_save, rank
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
-        if self.after_iter is not None and runner.iter + 1 == self.after_iter:
+        if self.after_iter is not None and runner.iter + 1 == self.after_iter and \
+                self.rank in (None, get_rank()):
             _die()
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:

@@ -2,10 +2,13 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import torch
 from conftest import DEMO_CONFIG, ROOT
+
+from mmmae.engine import load_checkpoint_file
 
 
 def test_two_cpu_processes_train_in_sync(tmp_path, mnist_root):
@@ -33,3 +36,34 @@ def test_two_cpu_processes_train_in_sync(tmp_path, mnist_root):
     # each of the 2 ranks sees 128 of the 256 images: 2 iterations an epoch at batch 64
     assert (tmp_path / 'work' / 'epoch_2.pth').exists()
     assert 'Epoch(train) [2][2/2]' in log
+
+
+def test_a_killed_worker_fails_the_job_fast_and_both_resume(tmp_path, mnist_root):
+    """Kill -9 rank 1 mid-run: the launcher stops rank 0 instead of hanging; --resume finishes."""
+    config = tmp_path / 'ddp_kill.py'
+    config.write_text(
+        f"_base_ = '{DEMO_CONFIG}'\n"
+        "custom_imports = dict(imports=['_fault_hook'], allow_failed_imports=False)\n"
+        "custom_hooks = [dict(type='KillHook', after_iter=5, rank=1)]\n")
+    env = dict(os.environ, PYTHON=sys.executable, OMP_NUM_THREADS='1', PORT='29623',
+               PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    work = tmp_path / 'work'
+
+    def dist_train(*extra: str) -> subprocess.CompletedProcess:
+        cmd = ['bash', str(ROOT / 'tools' / 'dist_train.sh'), str(config), '2', '--work-dir',
+               str(work), *extra, '--cfg-options', f'train_dataloader.dataset.data_root={mnist_root}',
+               'train_dataloader.dataset.indices=256', 'train_dataloader.num_workers=0',
+               'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=4',
+               'default_hooks.checkpoint.interval=1']
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+
+    start = time.time()
+    failed = dist_train()
+    assert failed.returncode != 0 and time.time() - start < 120
+    assert 'local_rank: 1' in failed.stderr and 'Signal 9 (SIGKILL)' in failed.stderr
+    assert (work / 'last_checkpoint').read_text().strip().endswith('epoch_2.pth')
+    config.write_text(f"_base_ = '{DEMO_CONFIG}'\n")  # the fault is gone on the second try
+    resumed = dist_train('--resume')
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert 'Epoch(train) [3][2/2]' in resumed.stdout + resumed.stderr
+    assert load_checkpoint_file(work / 'epoch_4.pth')['meta']['iter'] == 8
