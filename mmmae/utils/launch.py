@@ -19,7 +19,10 @@ def prepare_distributed(cfg: Config) -> None:
     Without CUDA this initialises a gloo process group itself (the Runner then
     skips ``init_dist``) and wraps the model in DDP without device ids.
     """
-    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+    if cfg.get('launcher', 'none') == 'none':
+        return
+    if torch.cuda.is_available():
+        check_gpus_per_node(int(os.environ.get('LOCAL_WORLD_SIZE', 1)), torch.cuda.device_count())
         return
     if not dist.is_initialized():
         missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
@@ -31,6 +34,14 @@ def prepare_distributed(cfg: Config) -> None:
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
+
+
+def check_gpus_per_node(processes: int, gpus: int) -> None:
+    """Refuse more processes per node than visible GPUs (two would share one and crawl or OOM)."""
+    if processes > gpus:
+        raise RuntimeError(f'{processes} processes per node but only {gpus} visible GPUs: pass at most '
+                           f'{gpus} as GPUS to dist_train.sh / dist_test.sh (or GPUS_PER_NODE to the '
+                           'Slurm scripts), or check CUDA_VISIBLE_DEVICES')
 
 
 def load_config(path: str, launcher: str = 'none', cfg_options: dict = None,

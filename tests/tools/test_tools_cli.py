@@ -65,3 +65,10 @@ def test_a_corrupt_input_checkpoint_is_named(tmp_path):
     bad.write_bytes(bad.read_bytes()[:300])
     with pytest.raises(CheckpointLoadError, match='half.pth is truncated or corrupt'):
         timm2mmmae([str(bad), str(tmp_path / 'out.pth')])
+
+
+def test_more_processes_than_gpus_is_refused():
+    from mmmae.utils.launch import check_gpus_per_node
+    check_gpus_per_node(8, 8)
+    with pytest.raises(RuntimeError, match='9 processes per node but only 8 visible GPUs: pass at most 8'):
+        check_gpus_per_node(9, 8)
