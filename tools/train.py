@@ -10,7 +10,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmmae.engine import latest_good_checkpoint
+from mmmae.engine import check_resume_fits, latest_good_checkpoint
 from mmmae.utils import register_all_modules
 from mmmae.utils.config_check import named_config_errors
 from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
@@ -65,6 +65,8 @@ def main(argv=None) -> Runner:
     prepare_distributed(cfg)
     with named_config_errors():
         runner = build_runner(cfg)
+        if cfg.get('resume') and cfg.get('load_from'):
+            check_resume_fits(runner.model, cfg.load_from)
         runner.train()
     return runner
 

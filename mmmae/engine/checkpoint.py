@@ -62,9 +62,11 @@ class CheckpointLoadError(RuntimeError):
 
 
 def load_checkpoint_file(filename: Union[str, os.PathLike],
-                         map_location: Optional[Union[str, Callable, torch.device]] = 'cpu') -> Any:
+                         map_location: Optional[Union[str, Callable, torch.device]] = 'cpu',
+                         mmap: bool = False) -> Any:
     """``torch.load`` with ``weights_only=True`` plus mmengine's data-only types.
 
+    ``mmap=True`` maps the tensors instead of reading them (for a look at shapes).
     Raises ``FileNotFoundError`` for a missing file and ``CheckpointLoadError``
     naming the file for a truncated, corrupt or code-carrying pickle.
     """
@@ -73,7 +75,7 @@ def load_checkpoint_file(filename: Union[str, os.PathLike],
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
     try:
         with torch.serialization.safe_globals(MMENGINE_CHECKPOINT_GLOBALS):
-            return torch.load(filename, map_location=map_location, weights_only=True)
+            return torch.load(filename, map_location=map_location, weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as err:
         raise CheckpointLoadError(
             f'refusing to load {filename}: it holds objects beyond tensors and mmengine\'s '
@@ -143,3 +145,16 @@ def latest_good_checkpoint(work_dir: Union[str, os.PathLike]) -> Optional[str]:
         print_log(f'auto-resume skips {candidate}: {problem}', logger='current',
                   level=logging.WARNING)
     return None
+
+
+def check_resume_fits(model: torch.nn.Module, filename: Union[str, os.PathLike]) -> None:
+    """Raise ``CheckpointLoadError`` listing every shape that differs between the checkpoint and
+    ``model`` (mmengine would only warn and resume a half-loaded model)."""
+    saved = load_checkpoint_file(filename, mmap=True).get('state_dict', {})
+    ours = getattr(model, 'module', model).state_dict()
+    differ = [f'{key}: checkpoint {tuple(saved[key].shape)}, model {tuple(value.shape)}'
+              for key, value in ours.items() if key in saved and saved[key].shape != value.shape]
+    if differ:
+        listed = '; '.join(differ[:5]) + (f'; and {len(differ) - 5} more' if len(differ) > 5 else '')
+        raise CheckpointLoadError(f'checkpoint {filename} does not fit the model of this config ({listed}). '
+                                  'Resume with the config it was trained with, or start a new work dir.')

@@ -7,11 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 from conftest import DEMO_CONFIG, ROOT
 
 import train as train_tool
-from mmmae.engine import load_checkpoint_file
+from mmmae.engine import CheckpointLoadError, load_checkpoint_file
 
 
 def demo_args(work_dir: Path, mnist_root: Path, epochs: int, *extra: str) -> list:
@@ -95,3 +96,12 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path, mnist_root):
     assert done_epoch < 30
     runner = train_tool.main(demo_args(work, mnist_root, done_epoch + 1, '--resume'))
     assert runner.epoch == done_epoch + 1 and runner.iter == 4 * (done_epoch + 1)
+
+
+def test_resuming_with_another_arch_names_the_shapes_that_differ(tmp_path, mnist_root):
+    train_tool.main(demo_args(tmp_path, mnist_root, 1))
+    with pytest.raises(CheckpointLoadError) as err:  # a wider decoder than the checkpoint's
+        train_tool.main(demo_args(tmp_path, mnist_root, 2, '--resume') + ['model.neck.decoder_embed_dim=96'])
+    message = str(err.value)
+    assert 'epoch_1.pth does not fit the model of this config' in message
+    assert 'neck.mask_token: checkpoint (1, 1, 64), model (1, 1, 96)' in message
