@@ -2,7 +2,7 @@
 import os
 import signal
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 from mmengine.dist import get_rank
@@ -59,3 +59,24 @@ class PoisonWeightsHook(Hook):
             with torch.no_grad():
                 for param in runner.model.parameters():
                     param.fill_(float('nan'))
+
+
+@HOOKS.register_module()
+class NaNLossHook(Hook):
+    """Make the loss NaN (weights untouched) at the given iterations (on ``rank`` only, if given)."""
+
+    def __init__(self, at_iters: Sequence[int], rank: Optional[int] = None):
+        self.at_iters, self.rank = set(at_iters), rank
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        model = runner.model.module if hasattr(runner.model, 'module') else runner.model
+        model.__dict__.pop('parse_losses', None)  # back to the class's method
+        if runner.iter + 1 in self.at_iters and self.rank in (None, get_rank()):
+            real = model.parse_losses
+
+            def nan_losses(losses):
+                loss, log_vars = real(losses)
+                loss = loss * float('nan')
+                log_vars['loss'] = loss.detach()
+                return loss, log_vars
+            model.parse_losses = nan_losses

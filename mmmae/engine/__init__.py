@@ -1,12 +1,15 @@
 """Runner-side parts of mmmae: atomic and safe checkpoints, resume, RNG states, optimizer constructors."""
 from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, install_atomic_local_backend
-from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits, checkpoint_problem,
-                         install_safe_local_loader, latest_good_checkpoint, load_checkpoint_file)
+from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
+                         checkpoint_problem, install_safe_local_loader, latest_good_checkpoint,
+                         load_checkpoint_file)
 from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook
-from .optimizers import LayerDecayOptimWrapperConstructor
+from .optimizers import (LayerDecayOptimWrapperConstructor, SkipNonFiniteAmpOptimWrapper,
+                         SkipNonFiniteOptimWrapper)
 
 __all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
-           'RandomStateHook', 'atomic_write', 'atomic_write_bytes', 'check_resume_fits',
-           'checkpoint_problem', 'install_atomic_local_backend', 'install_safe_local_loader',
-           'latest_good_checkpoint', 'load_checkpoint_file']
+           'RandomStateHook', 'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper',
+           'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
+           'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
+           'load_checkpoint_file']

@@ -19,7 +19,9 @@ class NonFiniteLossHook(Hook):
     Runs before ``CheckpointHook`` in ``after_train_iter``, so the weights that
     the bad step produced are never saved; the error names the iteration and
     the last complete checkpoint to resume from. Checks every ``interval``
-    iterations (each check waits for the step to finish on the device).
+    iterations (each check waits for the step to finish on the device). To skip
+    such steps instead, use ``optim_wrapper.type='SkipNonFiniteOptimWrapper'`` (or
+    ``'SkipNonFiniteAmpOptimWrapper'``); this hook then lets skipped steps pass.
     """
 
     priority = 'ABOVE_NORMAL'
@@ -32,6 +34,8 @@ class NonFiniteLossHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if not outputs or 'loss' not in outputs or not self.every_n_train_iters(runner, self.interval):
             return
+        if getattr(runner.optim_wrapper, 'last_step_skipped', False):
+            return  # a SkipNonFinite* optimizer wrapper dropped this step: the weights are fine
         loss = float(torch.as_tensor(outputs['loss']).detach())
         if math.isfinite(loss):
             return
