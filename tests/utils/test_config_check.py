@@ -30,3 +30,14 @@ def test_other_errors_pass_through_unchanged(tmp_path, mnist_root):
     with pytest.raises(ValueError, match='mask_ratio must be in') as err:
         train_with(tmp_path, mnist_root, 'model.backbone.mask_ratio=1.5')
     assert not isinstance(err.value, ConfigError)
+
+
+@pytest.mark.parametrize('option, message', [
+    ('train_dataloader.batch_size=0', 'batch_size should be a positive integer value, but got batch_size=0'),
+    ('model.backbone.img_size=30', 'not divisible by'),
+    ('model.backbone.mask_ratio=0.999', 'leaves no visible patch'),
+])
+def test_invalid_values_stop_before_training(tmp_path, mnist_root, option, message):
+    with pytest.raises(ValueError, match=message):
+        train_with(tmp_path, mnist_root, option)
+    assert not list(tmp_path.glob('*.pth'))
