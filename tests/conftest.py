@@ -23,3 +23,11 @@ def registered():
 def mnist_root(tmp_path_factory) -> Path:
     from mmmae.datasets import write_mnist5k
     return write_mnist5k(tmp_path_factory.mktemp('data') / 'mnist5k')
+
+
+@pytest.fixture(scope='session')
+def canvas_root(tmp_path_factory) -> Path:
+    """A small digit-canvas detection / segmentation set: 24 training, 12 validation canvases."""
+    from mmmae.datasets import write_digit_canvas
+    return write_digit_canvas(tmp_path_factory.mktemp('data') / 'digit_canvas', num_train=24,
+                              num_val=12)

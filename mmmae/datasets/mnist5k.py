@@ -12,9 +12,10 @@ that is renamed into place, so a half-written data set never looks complete.
 import gzip
 import os
 import shutil
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Tuple, Union
+from typing import Dict, Iterator, Tuple, Union
 
 import numpy as np
 from PIL import Image
@@ -46,25 +47,38 @@ def load_mnist5k() -> Tuple[np.ndarray, np.ndarray]:
     return table[:, :784].reshape(-1, 28, 28).astype(np.uint8), table[:, 784]
 
 
+def mnist5k_split() -> Dict[str, np.ndarray]:
+    """Row indices of the fixed split: ``{'train': [4000], 'test': [1000]}``."""
+    order = np.random.default_rng(SPLIT_SEED).permutation(NUM_IMAGES)
+    return dict(train=order[:NUM_TRAIN], test=order[NUM_TRAIN:])
+
+
+@contextmanager
+def atomic_folder(root: Path) -> Iterator[Path]:
+    """Yield an empty ``<root>.partial`` folder to fill; on success it replaces ``root``."""
+    tmp = root.with_name(root.name + '.partial')
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    yield tmp
+    if root.exists():
+        shutil.rmtree(root)
+    os.replace(tmp, root)
+
+
 def write_mnist5k(root: Union[str, os.PathLike]) -> Path:
     """Write the data set under ``root`` unless it is already complete; return ``root``."""
     root = Path(root)
     if (root / 'meta' / 'test.txt').is_file():
         return root
     images, labels = load_mnist5k()
-    order = np.random.default_rng(SPLIT_SEED).permutation(NUM_IMAGES)
-    tmp = root.with_name(root.name + '.partial')
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / 'meta').mkdir(parents=True)
-    for split, indices in (('train', order[:NUM_TRAIN]), ('test', order[NUM_TRAIN:])):
-        lines = []
-        for index in indices:
-            rel = f'{split}/{labels[index]}/{index:04d}.png'
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(images[index], mode='L').save(tmp / rel)
-            lines.append(f'{rel} {labels[index]}\n')
-        (tmp / 'meta' / f'{split}.txt').write_text(''.join(lines))
-    if root.exists():
-        shutil.rmtree(root)
-    os.replace(tmp, root)
+    with atomic_folder(root) as tmp:
+        (tmp / 'meta').mkdir()
+        for split, indices in mnist5k_split().items():
+            lines = []
+            for index in indices:
+                rel = f'{split}/{labels[index]}/{index:04d}.png'
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                Image.fromarray(images[index], mode='L').save(tmp / rel)
+                lines.append(f'{rel} {labels[index]}\n')
+            (tmp / 'meta' / f'{split}.txt').write_text(''.join(lines))
     return root

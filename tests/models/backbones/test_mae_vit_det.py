@@ -1,4 +1,5 @@
-"""MAEViTDet + SimpleFPN in a real MMDetection Mask R-CNN: windows, shapes, checkpoint loading."""
+"""MAEViTDet + SimpleFPN (and the MAE paper's MAEViTSeg + FPN) in a real MMDetection Mask R-CNN."""
+import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import BitmapMasks
@@ -73,15 +74,30 @@ def test_simple_fpn_strides():
     assert [tuple(o.shape[-2:]) for o in outs] == [(32, 32), (16, 16), (8, 8), (4, 4), (2, 2)]
 
 
-def test_real_mask_rcnn_trains_a_step():
+TINY_DETECTORS = {  # config -> tiny backbone, neck options for Config.merge_from_dict
+    'vitdet_simple-fpn': (
+        'configs/_base_/models/mask-rcnn_mae-vit-base-p16_simple-fpn.py',
+        dict(type='mmmae.MAEViTDet', img_size=128, global_blocks=(1, 3), **TINY),
+        {'model.neck.in_channels': 64}),
+    'mae-paper_fpn': (
+        'configs/mae/benchmarks/mask-rcnn_vit-base-p16_mae-pre_fpn_8xb8-lsj-amp-100e_coco.py',
+        dict(type='mmmae.MAEViTSeg', img_size=128, out_indices=(0, 1, 2, 3),
+             arch=TINY['arch'], patch_size=TINY['patch_size']),
+        {'model.neck.0.embed_dim': 64, 'model.neck.0.norm_cfg.type': 'BN',
+         'model.neck.1.in_channels': [64] * 4}),
+}
+
+
+@pytest.mark.parametrize('name', list(TINY_DETECTORS))
+def test_real_mask_rcnn_trains_a_step(name):
     from mmengine.config import Config
     from conftest import ROOT
-    cfg = Config.fromfile(str(ROOT / 'configs' / '_base_' / 'models' /
-                              'mask-rcnn_mae-vit-base-p16_simple-fpn.py'))
+    config, backbone, neck_options = TINY_DETECTORS[name]
+    cfg = Config.fromfile(str(ROOT / config))
+    cfg.merge_from_dict(neck_options)
     model_cfg = cfg.model
     model_cfg.data_preprocessor.batch_augments = None
-    model_cfg.backbone = dict(type='mmmae.MAEViTDet', img_size=128, global_blocks=(1, 3), **TINY)
-    model_cfg.neck.in_channels = 64
+    model_cfg.backbone = backbone
     model_cfg.roi_head.bbox_head.num_classes = 3
     model_cfg.roi_head.mask_head.num_classes = 3
     with DefaultScope.overwrite_default_scope('mmdet'):

