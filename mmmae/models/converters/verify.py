@@ -65,6 +65,37 @@ def report(diffs: Dict[str, float], peer: str, tolerance: float = 1e-5) -> None:
         raise SystemExit(f'verification failed: outputs differ by more than {tolerance}')
 
 
+def build_mmpretrain_mae(img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
+                         decoder_embed_dim: int, decoder_depth: int, decoder_num_heads: int,
+                         mask_ratio: float = 0.75) -> torch.nn.Module:
+    """MMPretrain 1.2's MAE (norm_pix, L2) of the given shape."""
+    from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
+    return MMPRETRAIN_MODELS.build(dict(
+        type='mmpretrain.MAE',
+        backbone=dict(type='mmpretrain.MAEViT', img_size=img_size, patch_size=patch_size,
+                      mask_ratio=mask_ratio,
+                      arch=dict(embed_dims=embed_dim, num_layers=depth, num_heads=num_heads,
+                                feedforward_channels=4 * embed_dim)),
+        neck=dict(type='mmpretrain.MAEPretrainDecoder', num_patches=(img_size // patch_size) ** 2,
+                  patch_size=patch_size, embed_dim=embed_dim, decoder_embed_dim=decoder_embed_dim,
+                  decoder_depth=decoder_depth, decoder_num_heads=decoder_num_heads),
+        head=dict(type='mmpretrain.MAEPretrainHead', norm_pix=True, patch_size=patch_size,
+                  loss=dict(type='mmpretrain.PixelReconstructionLoss', criterion='L2'))))
+
+
+def build_mmmae_mae(img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
+                    decoder_embed_dim: int, decoder_depth: int, decoder_num_heads: int,
+                    mask_ratio: float = 0.75) -> torch.nn.Module:
+    """mmmae's MAE (norm_pix) of the same shape as :func:`build_mmpretrain_mae`."""
+    return MODELS.build(dict(
+        type='MAE',
+        backbone=dict(type='MAEViT', img_size=img_size, patch_size=patch_size, mask_ratio=mask_ratio,
+                      arch=dict(embed_dim=embed_dim, depth=depth, num_heads=num_heads)),
+        neck=dict(type='MAEDecoder', decoder_embed_dim=decoder_embed_dim,
+                  decoder_depth=decoder_depth, decoder_num_heads=decoder_num_heads),
+        head=dict(type='MAEPixelHead', norm_pix=True)))
+
+
 @torch.no_grad()
 def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads: int = None,
                             decoder_num_heads: int = 16, seed: int = 0) -> Dict[str, float]:
@@ -73,7 +104,6 @@ def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads
     Both models are built from the shapes in ``mmpretrain_state`` (an MMPretrain MAE
     pretraining state dict) and load their own layout strictly.
     """
-    from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
     from .mmpretrain_mae import convert_mmpretrain_mae
     proj = mmpretrain_state['backbone.patch_embed.projection.weight']
     embed, patch = proj.shape[0], proj.shape[-1]
@@ -87,24 +117,11 @@ def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads
     dec = mmpretrain_state['neck.decoder_embed.weight'].shape[0]
     dec_depth = 1 + max(int(k.split('.')[2]) for k in mmpretrain_state
                         if k.startswith('neck.decoder_blocks.'))
-    theirs = MMPRETRAIN_MODELS.build(dict(
-        type='mmpretrain.MAE',
-        backbone=dict(type='mmpretrain.MAEViT', img_size=img, patch_size=patch,
-                      arch=dict(embed_dims=embed, num_layers=depth, num_heads=heads,
-                                feedforward_channels=4 * embed)),
-        neck=dict(type='mmpretrain.MAEPretrainDecoder', num_patches=num_patches,
-                  patch_size=patch, embed_dim=embed, decoder_embed_dim=dec,
-                  decoder_depth=dec_depth, decoder_num_heads=decoder_num_heads),
-        head=dict(type='mmpretrain.MAEPretrainHead', norm_pix=True, patch_size=patch,
-                  loss=dict(type='mmpretrain.PixelReconstructionLoss', criterion='L2')))).eval()
+    shape = dict(img_size=img, patch_size=patch, embed_dim=embed, depth=depth, num_heads=heads,
+                 decoder_embed_dim=dec, decoder_depth=dec_depth, decoder_num_heads=decoder_num_heads)
+    theirs = build_mmpretrain_mae(**shape).eval()
     theirs.load_state_dict(mmpretrain_state, strict=True)
-    ours = MODELS.build(dict(
-        type='MAE',
-        backbone=dict(type='MAEViT', img_size=img, patch_size=patch,
-                      arch=dict(embed_dim=embed, depth=depth, num_heads=heads)),
-        neck=dict(type='MAEDecoder', decoder_embed_dim=dec, decoder_depth=dec_depth,
-                  decoder_num_heads=decoder_num_heads),
-        head=dict(type='MAEPixelHead', norm_pix=True))).eval()
+    ours = build_mmmae_mae(**shape).eval()
     ours.load_state_dict(convert_mmpretrain_mae(mmpretrain_state), strict=True)
     images = torch.randn(2, 3, img, img, generator=torch.Generator().manual_seed(seed))
     torch.manual_seed(seed)  # MMPretrain draws its mask noise as torch.rand(N, L)
