@@ -6,7 +6,8 @@
 3. reconstructs held-out test digits with the final checkpoint and saves a PNG grid,
 4. k-NN classifies the 1,000 held-out digits with the pretrained encoder and with a
    random-init one (with --probe also a linear probe of each, about 4 minutes more),
-5. prints a summary: loss at start and end, accuracies, checkpoint path, picture path.
+5. prints a summary: loss at start and end, accuracies, checkpoint path, picture and
+   loss-curve paths.
 
 Example:
     python tools/run_demo.py [--work-dir work_dirs/demo] [--epochs 20] [--probe]
@@ -21,6 +22,7 @@ sys.path.insert(0, str(TOOLS))
 sys.path.insert(0, str(TOOLS / 'analysis_tools'))
 
 import train  # noqa: E402
+from analyze_logs import plot_runs  # noqa: E402
 from demo_benchmarks import PROTOCOLS, probe  # noqa: E402
 from knn_eval import knn_eval  # noqa: E402
 from visualization.reconstruct import reconstruct  # noqa: E402
@@ -50,6 +52,8 @@ def main(argv=None) -> dict:
     window = max(1, min(20, len(losses) // 5))
     checkpoint = Path(args.work_dir, 'last_checkpoint').read_text().strip()
     picture = Path(args.work_dir, 'reconstructions', 'grid.png')
+    curves = plot_runs([Path(args.work_dir)], ['loss', 'lr'], ['demo'],
+                       Path(args.work_dir, 'curves.png'))
     outputs = reconstruct(str(CONFIG), checkpoint, str(picture.parent), num=10, scale=4,
                           cfg_options=data_root)
     inits = dict(pretrained=checkpoint, random=None)
@@ -59,7 +63,8 @@ def main(argv=None) -> dict:
     summary = dict(loss_start=float(losses[:window].mean()), loss_end=float(losses[-window:].mean()),
                    knn=knn, linear=linear,
                    heldout_loss=float(outputs['loss'].mean()), checkpoint=checkpoint,
-                   picture=str(picture.resolve()), iterations=len(losses),
+                   picture=str(picture.resolve()), curves=str(curves.resolve()),
+                   iterations=len(losses),
                    minutes=(time.time() - start) / 60)
     print('\n==== mmmae demo: MAE pretraining on MNIST-5k (CPU) ====')
     print(f'iterations          {summary["iterations"]} in {summary["minutes"]:.1f} min')
@@ -74,6 +79,7 @@ def main(argv=None) -> dict:
     print(f'checkpoint          {checkpoint}')
     print(f'reconstruction PNG  {summary["picture"]}  (rows: original / masked / '
           'reconstruction / reconstruction + visible)')
+    print(f'loss curve PNG      {summary["curves"]}')
     return summary
 
 
