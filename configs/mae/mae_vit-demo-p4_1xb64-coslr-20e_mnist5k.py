@@ -35,5 +35,7 @@ auto_scale_lr = dict(base_batch_size=64, enable=False)
 default_hooks = dict(
     logger=dict(interval=20),
     checkpoint=dict(interval=5, max_keep_ckpts=2))
+# reconstructions of 8 held-out digits every 5 epochs: work_dir/reconstructions/epoch_N.png
+custom_hooks = [dict(type='ReconstructionHook', interval=5, num_images=8, scale=2)]
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 randomness = dict(seed=0, deterministic=False)

@@ -3,13 +3,13 @@ from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, ins
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
                          checkpoint_problem, install_safe_local_loader, latest_good_checkpoint,
                          load_checkpoint_file)
-from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook
+from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, ReconstructionHook
 from .optimizers import (LayerDecayOptimWrapperConstructor, SkipNonFiniteAmpOptimWrapper,
                          SkipNonFiniteOptimWrapper)
 
 __all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
-           'RandomStateHook', 'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper',
+           'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
            'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
            'load_checkpoint_file']
