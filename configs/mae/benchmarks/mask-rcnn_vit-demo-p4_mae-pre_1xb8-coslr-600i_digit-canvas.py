@@ -8,6 +8,7 @@
 _base_ = [
     '../../_base_/models/mask-rcnn_mae-vit-base-p16_simple-fpn.py',
     '../../_base_/datasets/digit-canvas_instance.py',
+    '../../_base_/schedules/adamw_layer-decay_600i_cpu-demo.py',
     '../../_base_/default_runtime.py',
 ]
 default_scope = 'mmdet'
@@ -31,24 +32,8 @@ model = dict(
                    rcnn=dict(sampler=dict(num=64))),
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=100), rcnn=dict(max_per_img=20)))
 
-max_iters = 600
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    type='OptimWrapper',  # fp32 on CPU
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=0.05),
-    constructor='mmmae.LayerDecayOptimWrapperConstructor',
-    paramwise_cfg=dict(layer_decay_rate=0.75))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 50, eta_min=1e-6, by_epoch=False, begin=50,
-         end=max_iters),
-]
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(by_epoch=False, interval=max_iters, max_keep_ckpts=1))
-log_processor = dict(by_epoch=False)
-visualizer = dict(type='mmdet.DetLocalVisualizer', vis_backends=[dict(type='LocalVisBackend')])
+    checkpoint=dict(by_epoch=False, interval={{_base_.max_iters}}, max_keep_ckpts=1))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
-randomness = dict(seed=0)
+visualizer = dict(type='mmdet.DetLocalVisualizer', vis_backends=[dict(type='LocalVisBackend')])

@@ -10,6 +10,7 @@
 _base_ = [
     '../../_base_/models/upernet_mae-vit-base-p16.py',
     '../../_base_/datasets/digit-canvas_seg.py',
+    '../../_base_/schedules/adamw_layer-decay_600i_cpu-demo.py',
     '../../_base_/default_runtime.py',
 ]
 norm_cfg = dict(type='BN', requires_grad=True)
@@ -26,23 +27,13 @@ model = dict(
                         loss_decode=dict(class_weight=class_weight)),
     test_cfg=dict(_delete_=True, mode='whole'))
 
-max_iters = 600
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    type='OptimWrapper',  # fp32 on CPU
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999), weight_decay=0.05),
-    constructor='LayerDecayOptimWrapperConstructor',
-    paramwise_cfg=dict(layer_decay_rate=0.75))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=50),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, by_epoch=False, begin=50, end=max_iters),
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end={{_base_.warmup_iters}}),
+    dict(type='PolyLR', eta_min=0.0, power=1.0, by_epoch=False, begin={{_base_.warmup_iters}},
+         end={{_base_.max_iters}}),
 ]
 default_hooks = dict(
     logger=dict(interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(by_epoch=False, interval=max_iters, max_keep_ckpts=1))
-log_processor = dict(by_epoch=False)
-visualizer = dict(type='mmseg.SegLocalVisualizer', vis_backends=[dict(type='LocalVisBackend')])
+    checkpoint=dict(by_epoch=False, interval={{_base_.max_iters}}, max_keep_ckpts=1))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
-randomness = dict(seed=0)
+visualizer = dict(type='mmseg.SegLocalVisualizer', vis_backends=[dict(type='LocalVisBackend')])
