@@ -95,3 +95,11 @@ def test_policy_skip_draws_another_sample_and_counts(tmp_path):
     assert skipped >= 1
     dataset[bad]
     assert loader.skipped > skipped
+
+
+def test_a_missing_or_empty_data_folder_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match=str(tmp_path / 'nope')):
+        build(tmp_path / 'nope', 'stop')
+    (tmp_path / 'empty' / 'a').mkdir(parents=True)
+    with pytest.raises(RuntimeError, match=r'Found 0 files in subfolders of.*empty'):
+        build(tmp_path / 'empty', 'stop')
