@@ -52,18 +52,15 @@ class RandomStateHook(Hook):
     def __init__(self) -> None:
         self._gathered: Optional[list] = None
         self._pending: Optional[dict] = None
-
-    @staticmethod
-    def _checkpoint_hook(runner) -> Optional[CheckpointHook]:
-        return next((hook for hook in runner.hooks if isinstance(hook, CheckpointHook)), None)
+        self._checkpoint_hook: Optional[CheckpointHook] = None
 
     def after_train_epoch(self, runner) -> None:
-        hook = self._checkpoint_hook(runner)
+        hook = self._checkpoint_hook
         if hook is not None and hook.by_epoch:
             self._gathered = all_gather_object(current_random_states())
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        hook = self._checkpoint_hook(runner)
+        hook = self._checkpoint_hook
         if hook is None or hook.by_epoch:
             return
         if hook.every_n_train_iters(runner, hook.interval, hook.save_begin) or \
@@ -87,6 +84,9 @@ class RandomStateHook(Hook):
             self._pending = states[get_rank()]
 
     def before_train(self, runner) -> None:
+        # found once here, not on every iteration
+        self._checkpoint_hook = next(
+            (hook for hook in runner.hooks if isinstance(hook, CheckpointHook)), None)
         # only a resume (not ``load_from`` weights) starts with progress on the clock
         if self._pending is not None and (runner.iter > 0 or runner.epoch > 0):
             restore_random_states(self._pending)
