@@ -32,6 +32,7 @@ setup(
         'mim': read_requirements('mminstall.txt'),
         'tests': read_requirements('tests.txt'),
         'optional': read_requirements('optional.txt'),
+        'docs': read_requirements('docs.txt'),
     },
     zip_safe=False,
 )

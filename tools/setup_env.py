@@ -29,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQ_DIR = ROOT / 'requirements'
-REQ_FILES = ['runtime.txt', 'mminstall.txt', 'optional.txt', 'tests.txt']
+REQ_FILES = ['runtime.txt', 'mminstall.txt', 'optional.txt', 'tests.txt', 'docs.txt']
+NO_DEPS_FILE = 'nodeps.txt'  # installed with --no-deps (see the file)
 MMCV_VERSION = '2.1.0'
 SUPPORTED_PYTHON = ((3, 10), (3, 12))
 IMPORT_CHECK = 'import mmmae, mmpretrain.models, mmdet.models, mmseg.models, mmcv.ops'
@@ -61,7 +62,8 @@ def run(step: str, cmd: list[str], fix: str, env: dict | None = None,
 
 def fingerprint() -> str:
     h = hashlib.sha256()
-    for path in [*(REQ_DIR / f for f in REQ_FILES), ROOT / 'setup.py', Path(__file__)]:
+    for path in [*(REQ_DIR / f for f in [*REQ_FILES, NO_DEPS_FILE]), ROOT / 'setup.py',
+                 Path(__file__)]:
         h.update(path.read_bytes())
     h.update(sys.version.encode())
     return h.hexdigest()
@@ -203,6 +205,8 @@ def main() -> int:
             line for f in REQ_FILES for line in (REQ_DIR / f).read_text().splitlines(True)
             if not re.match(r'\s*mmcv\b', line)))
         pip_install(py, ['-r', str(no_mmcv)], 'install pinned requirements')
+        pip_install(py, ['--no-deps', '-r', str(REQ_DIR / NO_DEPS_FILE)],
+                    'install requirements without their dependencies')
         ensure_mmcv(py, venv)
         pip_install(py, ['--no-deps', '--no-build-isolation', '-e', str(ROOT)], 'install mmmae (editable)')
         run('import check', [str(py), '-c', IMPORT_CHECK],
