@@ -15,6 +15,7 @@ Example:
 import argparse
 import sys
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
@@ -47,7 +48,10 @@ def main(argv=None) -> dict:
     options = [f'{key}={value}' for key, value in data_root.items()]
     if args.epochs:
         options.append(f'train_cfg.max_epochs={args.epochs}')
-    runner = train.main([str(CONFIG), '--work-dir', args.work_dir, '--cfg-options', *options])
+    # the loss curve also goes to TensorBoard when it is installed (make setup installs it)
+    tensorboard = ['--vis-backends', 'tensorboard'] if find_spec('tensorboard') else []
+    runner = train.main([str(CONFIG), '--work-dir', args.work_dir, *tensorboard,
+                         '--cfg-options', *options])
     losses = runner.message_hub.get_scalar('train/loss').data[0]
     window = max(1, min(20, len(losses) // 5))
     checkpoint = Path(args.work_dir, 'last_checkpoint').read_text().strip()
@@ -64,7 +68,7 @@ def main(argv=None) -> dict:
                    knn=knn, linear=linear,
                    heldout_loss=float(outputs['loss'].mean()), checkpoint=checkpoint,
                    picture=str(picture.resolve()), curves=str(curves.resolve()),
-                   iterations=len(losses),
+                   iterations=len(losses), tensorboard=bool(tensorboard),
                    minutes=(time.time() - start) / 60)
     print('\n==== mmmae demo: MAE pretraining on MNIST-5k (CPU) ====')
     print(f'iterations          {summary["iterations"]} in {summary["minutes"]:.1f} min')
@@ -80,6 +84,8 @@ def main(argv=None) -> dict:
     print(f'reconstruction PNG  {summary["picture"]}  (rows: original / masked / '
           'reconstruction / reconstruction + visible)')
     print(f'loss curve PNG      {summary["curves"]}')
+    if tensorboard:
+        print(f'TensorBoard         tensorboard --logdir {args.work_dir}')
     return summary
 
 

@@ -31,7 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> dict:
     args = parse_args(argv)
     register_all_modules(init_default_scope=False)
-    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir)
+    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir,
+                      args.vis_backends)
     if cfg.get('test_dataloader') is None:
         raise SystemExit(f'{args.config} has no test_dataloader; add test_dataloader, test_cfg '
                          'and test_evaluator (see the MNIST demo config) to evaluate it')

@@ -61,7 +61,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main(argv=None) -> Runner:
     args = parse_args(argv)
     register_all_modules(init_default_scope=False)
-    cfg = merge_args(load_config(args.config, args.launcher, args.cfg_options, args.work_dir), args)
+    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir,
+                      args.vis_backends)
+    cfg = merge_args(cfg, args)
     prepare_distributed(cfg)
     with named_config_errors():
         runner = build_runner(cfg)

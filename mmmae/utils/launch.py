@@ -1,6 +1,7 @@
 """What the command-line tools share: common options, config loading, distributed launch."""
 import argparse
 import os
+from typing import Sequence
 
 import torch
 import torch.distributed as dist
@@ -9,6 +10,7 @@ from mmengine.runner import Runner
 from mmengine.utils import import_modules_from_strings
 
 from .config_check import check_config_keys
+from .vis_backends import VIS_BACKENDS, add_vis_backends
 
 
 def prepare_distributed(cfg: Config) -> None:
@@ -45,10 +47,11 @@ def check_gpus_per_node(processes: int, gpus: int) -> None:
 
 
 def load_config(path: str, launcher: str = 'none', cfg_options: dict = None,
-                work_dir: str = None) -> Config:
+                work_dir: str = None, vis_backends: Sequence[str] = ()) -> Config:
     """Config from a file with the options every tool shares applied.
 
-    ``work_dir`` defaults to ``work_dirs/<config name>``.
+    ``work_dir`` defaults to ``work_dirs/<config name>``; ``vis_backends`` names logging
+    backends to add (``tensorboard``, ``wandb``; see ``vis_backends.py``).
     """
     cfg = Config.fromfile(path)
     cfg.launcher = launcher
@@ -57,6 +60,7 @@ def load_config(path: str, launcher: str = 'none', cfg_options: dict = None,
         if 'custom_imports' in cfg_options:
             import_modules_from_strings(**cfg.custom_imports)
     check_config_keys(cfg)
+    add_vis_backends(cfg, vis_backends)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -68,6 +72,9 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     """``--cfg-options``, ``--launcher`` and ``--local-rank``, as every OpenMMLab tool has them."""
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, e.g. train_cfg.max_epochs=5')
+    parser.add_argument('--vis-backends', nargs='+', default=[], choices=sorted(VIS_BACKENDS),
+                        help='also log scalars and pictures to these backends '
+                        '(tensorboard, wandb); local files are always written')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
                         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
