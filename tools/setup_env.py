@@ -105,14 +105,16 @@ def want_cuda_ops(py: Path) -> bool:
     if os.environ.get('MMCV_CUDA') in ('0', '1'):
         return os.environ['MMCV_CUDA'] == '1'
     has_nvcc = shutil.which('nvcc') is not None or bool(os.environ.get('CUDA_HOME'))
-    has_gpu = subprocess.run([str(py), '-c', 'import torch,sys; sys.exit(0 if torch.cuda.is_available() else 1)'],
+    gpu_check = 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'
+    has_gpu = subprocess.run([str(py), '-c', gpu_check],
                              capture_output=True).returncode == 0
     return has_nvcc and has_gpu
 
 
 def mmcv_build_tag(py: Path, cuda: bool) -> str:
     torch_v = installed_version(py, 'torch')
-    pyv = subprocess.run([str(py), '-c', 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")'],
+    tag_code = 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")'
+    pyv = subprocess.run([str(py), '-c', tag_code],
                          text=True, capture_output=True).stdout.strip()
     return f'mmcv-{MMCV_VERSION}_torch-{torch_v}_{pyv}_{"cuda" if cuda else "cpu"}'
 

@@ -3,4 +3,5 @@ from .digit_canvas import write_digit_canvas
 from .mnist5k import load_mnist5k, write_mnist5k
 from .transforms import BadImageError, LoadImage, decode_image
 
-__all__ = ['BadImageError', 'LoadImage', 'decode_image', 'load_mnist5k', 'write_digit_canvas', 'write_mnist5k']
+__all__ = ['BadImageError', 'LoadImage', 'decode_image', 'load_mnist5k', 'write_digit_canvas',
+           'write_mnist5k']

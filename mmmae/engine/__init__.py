@@ -9,7 +9,8 @@ from .optimizers import (LayerDecayOptimWrapperConstructor, SkipNonFiniteAmpOpti
 
 __all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
-           'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper',
+           'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
+           'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
            'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
            'load_checkpoint_file']

@@ -41,7 +41,8 @@ def adam_steps(work: Path) -> set:
 def test_nan_steps_are_skipped_and_counted(tmp_path, mnist_root):
     work = run(tmp_path, mnist_root, 1, 'at_iters=[3, 6]')
     assert adam_steps(work) == {8 - 2}  # 8 iterations, 2 without an update
-    records = [json.loads(line) for line in next(work.glob('*/vis_data/scalars.json')).read_text().splitlines()]
+    scalars = next(work.glob('*/vis_data/scalars.json'))
+    records = [json.loads(line) for line in scalars.read_text().splitlines()]
     assert max(r.get('skipped_steps', 0) for r in records) == 2
     weights = load_checkpoint_file(work / 'epoch_2.pth')['state_dict']
     assert all(value.isfinite().all() for value in weights.values())

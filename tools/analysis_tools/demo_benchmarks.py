@@ -79,7 +79,8 @@ def markdown(summary: dict, seeds: list) -> str:
         cells = [f"{summary[f'{name}_{i}']['mean']:.1f} ± {summary[f'{name}_{i}']['std']:.1f}"
                  for i in ('pretrained', 'random')]
         rows.append(f'| {name} | {cells[0]} | {cells[1]} |')
-    return '\n'.join(rows) + f'\n\nTop-1 (%) on the 1,000 held-out MNIST-5k digits, mean ± std over seeds {seeds}.'
+    return '\n'.join(rows) + ('\n\nTop-1 (%) on the 1,000 held-out MNIST-5k digits, mean ± std over '
+                               f'seeds {seeds}.')
 
 
 def main(argv=None) -> dict:

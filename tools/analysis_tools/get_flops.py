@@ -4,8 +4,9 @@
 FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) for one
 image at the config's input size: for pretraining the forward pass of a step
 (encoder on the visible patches, decoder on all of them), for classifiers and
-segmentors the forward pass to the logits, for detectors backbone and neck. Backward costs about twice the forward. The numbers in
-configs/*/metafile.yml come from this tool (tests check them).
+segmentors the forward pass to the logits, for detectors backbone and neck. Backward
+costs about twice the forward. The numbers in configs/*/metafile.yml come from this
+tool (tests check them).
 
 Example:
     python tools/analysis_tools/get_flops.py configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py

@@ -8,7 +8,8 @@ in mmmae; the final norm is left out (MMSeg's MAE has none). mmmae's own
 segmentation backbones load mmmae checkpoints directly and need no conversion.
 
 Example:
-    python tools/model_converters/mmmae2mmseg.py work_dirs/pretrain/epoch_1600.pth mae_b16_mmseg.pth --num-heads 12 --verify
+    python tools/model_converters/mmmae2mmseg.py work_dirs/pretrain/epoch_1600.pth mae_b16_mmseg.pth \\
+        --num-heads 12 --verify
 """
 import argparse
 import os

@@ -17,8 +17,10 @@ def test_unshuffle_puts_visible_tokens_back_in_place():
                          decoder_depth=0, decoder_num_heads=2).eval()
     # Make every stage after the unshuffle transparent, to read the token order back.
     with torch.no_grad():
-        decoder.decoder_embed.weight.copy_(torch.eye(8)); decoder.decoder_embed.bias.zero_()
-        decoder.decoder_pos_embed.zero_(); decoder.mask_token.fill_(-1.0)
+        decoder.decoder_embed.weight.copy_(torch.eye(8))
+        decoder.decoder_embed.bias.zero_()
+        decoder.decoder_pos_embed.zero_()
+        decoder.mask_token.fill_(-1.0)
     decoder.decoder_norm = torch.nn.Identity()
     decoder.decoder_pred = torch.nn.Identity()
     ids_restore = torch.tensor([[2, 0, 3, 1]])  # shuffled order: patch 1, patch 3 | 0, 2 masked
