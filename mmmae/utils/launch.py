@@ -1,11 +1,13 @@
 """What the command-line tools share: common options, config loading, distributed launch."""
 import argparse
+import logging
 import os
 from typing import Sequence
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmengine.utils import import_modules_from_strings
 
@@ -36,6 +38,23 @@ def prepare_distributed(cfg: Config) -> None:
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
+
+
+def amp_to_fp32_without_gpu(cfg: Config) -> bool:
+    """Swap ``AmpOptimWrapper`` for fp32 ``OptimWrapper`` when no GPU is visible; True if swapped.
+
+    mmengine's AmpOptimWrapper refuses to start on a CPU-only machine; a GPU config should
+    still run there (a smoke test, the CPU tests) rather than stop.
+    """
+    wrapper = cfg.get('optim_wrapper')
+    if torch.cuda.is_available() or not wrapper or wrapper.get('type') != 'AmpOptimWrapper':
+        return False
+    for key in ('dtype', 'loss_scale', 'use_fsdp'):
+        wrapper.pop(key, None)
+    wrapper['type'] = 'OptimWrapper'
+    print_log('no GPU is visible: AmpOptimWrapper replaced by fp32 OptimWrapper', logger='current',
+              level=logging.WARNING)
+    return True
 
 
 def check_gpus_per_node(processes: int, gpus: int) -> None:

@@ -14,7 +14,9 @@ from mmmae.visualization import reconstruction_grid, save_reconstruction_grid
 @HOOKS.register_module()
 class ReconstructionHook(Hook):
     """Every ``interval`` epochs (or iterations), reconstruct the first ``num_images`` images
-    of ``dataset`` (default: the config's test, else val, data set) with fixed masks.
+    of ``dataset`` (default: the config's test, else val, else training data set) with fixed
+    masks. ``pipeline`` replaces the data set's pipeline: give a deterministic one (resize,
+    centre crop) when the images come from the training set, whose augmentation is random.
 
     Writes ``work_dir/reconstructions/epoch_N.png`` (rows: original / masked /
     reconstruction / reconstruction + visible) and sends the picture to the
@@ -26,9 +28,10 @@ class ReconstructionHook(Hook):
     priority = 'LOW'
 
     def __init__(self, interval: int = 1, num_images: int = 8, by_epoch: bool = True,
-                 dataset: Optional[dict] = None, seed: int = 0, scale: int = 1) -> None:
+                 dataset: Optional[dict] = None, pipeline: Optional[list] = None, seed: int = 0,
+                 scale: int = 1) -> None:
         self.interval, self.num_images, self.by_epoch = interval, num_images, by_epoch
-        self.dataset_cfg, self.seed, self.scale = dataset, seed, scale
+        self.dataset_cfg, self.pipeline, self.seed, self.scale = dataset, pipeline, seed, scale
         self._batch = None
 
     def _held_out_batch(self, runner) -> dict:
@@ -36,12 +39,14 @@ class ReconstructionHook(Hook):
         if self._batch is not None:
             return self._batch
         cfg = self.dataset_cfg
-        for loader in ('test_dataloader', 'val_dataloader'):
+        for loader in ('test_dataloader', 'val_dataloader', 'train_dataloader'):
             if cfg is None and runner.cfg.get(loader):
                 cfg = runner.cfg[loader]['dataset']
         if cfg is None:
-            raise ValueError('ReconstructionHook needs held-out images: give it dataset=dict(...) '
-                             'or define test_dataloader / val_dataloader in the config')
+            raise ValueError('ReconstructionHook needs images: give it dataset=dict(...) or define '
+                             'test_dataloader / val_dataloader / train_dataloader in the config')
+        if self.pipeline is not None:
+            cfg = dict(cfg, pipeline=self.pipeline)
         dataset = DATASETS.build(cfg)
         self._batch = default_collate([dataset[i] for i in range(min(self.num_images, len(dataset)))])
         return self._batch
