@@ -20,10 +20,14 @@ class MAEDecoder(BaseModule):
     ``decoder_pos_embed``, ``decoder_blocks``, ``decoder_norm``, ``decoder_pred``).
 
     Args:
-        img_size, patch_size, in_channels: must match the encoder.
+        img_size: input size (int or ``(H, W)``); must match the encoder.
+        patch_size: must match the encoder.
+        in_channels: must match the encoder.
         embed_dim: encoder width.
-        decoder_embed_dim, decoder_depth, decoder_num_heads, mlp_ratio: decoder shape
-            (paper: 512, 8, 16, 4).
+        decoder_embed_dim: decoder width (paper: 512).
+        decoder_depth: decoder blocks (paper: 8).
+        decoder_num_heads: decoder attention heads (paper: 16).
+        mlp_ratio: MLP hidden width over decoder width (paper: 4).
     """
 
     def __init__(self, img_size: Union[int, Tuple[int, int]] = 224, patch_size: int = 16,
