@@ -3,6 +3,7 @@ from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, ins
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
                          checkpoint_problem, install_safe_local_loader, latest_good_checkpoint,
                          load_checkpoint_file)
+from .compile import compile_model_forward
 from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, ReconstructionHook
 from .optimizers import (LayerDecayOptimWrapperConstructor, SkipNonFiniteAmpOptimWrapper,
                          SkipNonFiniteOptimWrapper)
@@ -12,5 +13,6 @@ __all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadE
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
+           'compile_model_forward',
            'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
            'load_checkpoint_file']

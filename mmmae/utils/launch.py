@@ -107,6 +107,10 @@ def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
 
 
 def build_runner(cfg: Config) -> Runner:
-    """The config's ``runner_type`` (from mmmae's registry), or mmengine's Runner."""
+    """The config's ``runner_type`` (from mmmae's registry), or mmengine's Runner; a ``compile``
+    option compiles the model's forward (:func:`mmmae.engine.compile_model_forward`)."""
+    from mmmae.engine import compile_model_forward
     from mmmae.registry import RUNNERS
-    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    compile_model_forward(runner)
+    return runner

@@ -8,7 +8,7 @@ from torch import nn
 from mmmae.registry import MODELS
 from mmmae.utils.misc import closest_name, to_2tuple
 from ..layers import (PatchEmbed, TransformerBlock, num_visible, random_masking,
-                      resample_pos_embed, sincos_2d_position_embedding)
+                      resample_pos_embed, run_block, sincos_2d_position_embedding)
 
 ARCHS: Dict[str, dict] = {
     # name: embed_dim, depth, num_heads, patch_size (mlp ratio 4 everywhere)
@@ -79,16 +79,19 @@ class MAEViT(BaseModule):
             subclasses whose blocks see only the patch tokens (``MAEViTSeg``).
         block_options: per-block keyword arguments of ``TransformerBlock`` for subclasses
             (ViTDet's windows), overriding the above.
+        with_cp: activation checkpointing: in training each block's activations are
+            recomputed in backward instead of stored (less memory, about one more forward).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  mask_ratio: float = 0.75, drop_path_rate: float = 0.0,
                  norm_eps: float = 1e-6, rel_pos_bias: bool = False,
-                 block_options: Optional[Sequence[dict]] = None,
+                 block_options: Optional[Sequence[dict]] = None, with_cp: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         settings = resolve_arch(arch)
+        self.with_cp = with_cp
         self.embed_dim = settings['embed_dim']
         self.patch_size = patch_size or settings['patch_size']
         self.mask_ratio = mask_ratio
@@ -135,7 +138,7 @@ class MAEViT(BaseModule):
         cls = (self.cls_token + self.pos_embed[:, :1]).expand(tokens.shape[0], -1, -1)
         x = torch.cat([cls, tokens], dim=1)
         for block in self.blocks:
-            x = block(x)
+            x = run_block(block, x, with_cp=self.with_cp)
         return x
 
     def encode(self, tokens: torch.Tensor) -> torch.Tensor:

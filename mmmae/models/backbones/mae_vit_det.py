@@ -2,10 +2,10 @@
 from typing import Optional, Sequence, Tuple, Union
 
 import torch
-from torch.utils.checkpoint import checkpoint
 
 from mmmae.registry import MODELS
 from mmmae.utils.misc import to_2tuple
+from ..layers import run_block
 from .mae_vit import MAEViT, resolve_arch
 
 
@@ -53,10 +53,10 @@ class MAEViTDet(MAEViT):
                 if rel_pos_bias else None))
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, block_options=options, init_cfg=init_cfg)
+                         norm_eps=norm_eps, block_options=options, with_cp=with_cp,
+                         init_cfg=init_cfg)
         self.global_blocks = self_global
         self.window_size = window_size
-        self.with_cp = with_cp
         del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected
         self.pos_embed.requires_grad_(True)
 
@@ -64,8 +64,5 @@ class MAEViTDet(MAEViT):
         grid = self.patch_embed.grid_size(images.shape[-2:])
         x = self.patch_tokens(images)
         for block in self.blocks:
-            if self.with_cp and self.training and x.requires_grad:
-                x = checkpoint(block, x, grid, use_reentrant=False)
-            else:
-                x = block(x, grid)
+            x = run_block(block, x, grid, with_cp=self.with_cp)
         return (x.transpose(1, 2).reshape(x.shape[0], -1, *grid),)

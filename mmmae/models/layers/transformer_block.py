@@ -4,6 +4,7 @@ from typing import Optional, Tuple
 import torch
 from mmcv.cnn.bricks import DropPath
 from torch import nn
+from torch.utils.checkpoint import checkpoint
 
 from .attention import Attention
 from .windows import window_merge, window_partition
@@ -50,3 +51,11 @@ class TransformerBlock(nn.Module):
             y = self.attn(y, grid_hw)
         x = x + self.drop_path(y)
         return x + self.drop_path(self.mlp(self.norm2(x)))
+
+
+def run_block(block: nn.Module, x: torch.Tensor, *args, with_cp: bool = False) -> torch.Tensor:
+    """``block(x, *args)``; with ``with_cp`` (training, autograd on) its activations are not kept
+    but recomputed in backward (``torch.utils.checkpoint``, non-reentrant, same RNG draws)."""
+    if with_cp and block.training and torch.is_grad_enabled():
+        return checkpoint(block, x, *args, use_reentrant=False)
+    return block(x, *args)

@@ -8,7 +8,7 @@ from torch import nn
 from mmmae.registry import MODELS
 from mmmae.utils.misc import to_2tuple
 from ..backbones.mae_vit import init_mae_weights
-from ..layers import TransformerBlock, sincos_2d_position_embedding
+from ..layers import TransformerBlock, run_block, sincos_2d_position_embedding
 
 
 @MODELS.register_module()
@@ -28,13 +28,16 @@ class MAEDecoder(BaseModule):
         decoder_depth: decoder blocks (paper: 8).
         decoder_num_heads: decoder attention heads (paper: 16).
         mlp_ratio: MLP hidden width over decoder width (paper: 4).
+        with_cp: activation checkpointing of the decoder blocks (see ``MAEViT``).
     """
 
     def __init__(self, img_size: Union[int, Tuple[int, int]] = 224, patch_size: int = 16,
                  in_channels: int = 3, embed_dim: int = 768, decoder_embed_dim: int = 512,
                  decoder_depth: int = 8, decoder_num_heads: int = 16, mlp_ratio: float = 4.0,
-                 norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
+                 norm_eps: float = 1e-6, with_cp: bool = False,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.with_cp = with_cp
         height, width = to_2tuple(img_size)
         if height % patch_size or width % patch_size:
             raise ValueError(f'decoder img_size {height}x{width} is not divisible by '
@@ -69,5 +72,5 @@ class MAEDecoder(BaseModule):
         patches = torch.gather(shuffled, 1, ids_restore.unsqueeze(-1).expand(-1, -1, dim))
         x = torch.cat([x[:, :1], patches], dim=1) + self.decoder_pos_embed
         for block in self.decoder_blocks:
-            x = block(x)
+            x = run_block(block, x, with_cp=self.with_cp)
         return self.decoder_pred(self.decoder_norm(x))[:, 1:]

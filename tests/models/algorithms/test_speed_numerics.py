@@ -1,0 +1,86 @@
+"""The speed options leave the numbers alone: on the same weights and mask they give the same loss
+and gradients as the plain fp32 computation, within the tolerances stated in each test.
+
+(compiled vs eager: tests/tools/test_train_and_resume.py, through the config's ``compile``.)
+"""
+import torch
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+from _helpers import tiny_mae_cfg
+from mmmae.registry import MODELS
+
+
+def build(neck=None, **backbone) -> torch.nn.Module:
+    cfg = tiny_mae_cfg(**backbone)
+    cfg['neck'].update(neck or {})
+    torch.manual_seed(0)
+    return MODELS.build(cfg).train()
+
+
+def batch():
+    generator = torch.Generator().manual_seed(1)
+    return torch.randn(4, 3, 32, 32, generator=generator), torch.rand(4, 16, generator=generator)
+
+
+def loss_and_grads(model, images, noise, seed=2):
+    model.zero_grad(set_to_none=True)
+    torch.manual_seed(seed)  # drop path draws
+    loss = model.loss(images, noise)['loss']
+    loss.backward()
+    return loss.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+
+
+def assert_same(a, b, atol, rtol):
+    torch.testing.assert_close(a[0], b[0], atol=atol, rtol=rtol)
+    assert a[1].keys() == b[1].keys()
+    for name in a[1]:
+        torch.testing.assert_close(a[1][name], b[1][name], atol=atol, rtol=rtol, msg=name)
+
+
+def test_fused_attention_gives_the_loss_and_grads_of_math_attention():
+    model, (images, noise) = build(), batch()
+    with sdpa_kernel(SDPBackend.MATH):  # softmax(q k^T / sqrt(d)) v as separate ops
+        reference = loss_and_grads(model, images, noise)
+    assert_same(loss_and_grads(model, images, noise), reference, atol=1e-5, rtol=1e-4)
+
+
+def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes():
+    images, noise = batch()
+    plain = build(drop_path_rate=0.2)
+    checkpointed = build(neck=dict(with_cp=True), drop_path_rate=0.2, with_cp=True)
+    calls = []
+    checkpointed.backbone.blocks[0].register_forward_pre_hook(lambda *_: calls.append(1))
+    # drop path draws are replayed in the recomputation, so even they agree
+    assert_same(loss_and_grads(checkpointed, images, noise), loss_and_grads(plain, images, noise),
+                atol=1e-6, rtol=1e-5)
+    assert len(calls) == 2  # forward, then again in backward
+    with torch.no_grad():  # nothing to recompute without autograd
+        checkpointed.loss(images, noise)
+    assert len(calls) == 3
+
+
+def test_bf16_autocast_loss_is_within_one_percent_of_fp32():
+    model, (images, noise) = build(), batch()
+    reference = model.loss(images, noise)['loss']
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        loss = model.loss(images, noise)['loss']
+    assert loss.dtype == torch.float32  # the head computes the loss in fp32
+    torch.testing.assert_close(loss, reference, atol=0, rtol=1e-2)  # measured: 1e-4 to 2e-4
+
+
+def test_fused_and_foreach_adamw_steps_equal_the_plain_one():
+    images, noise = batch()
+    _, grads = loss_and_grads(build(), images, noise)
+    results = []
+    for options in ({}, dict(fused=True), dict(foreach=True)):
+        params = dict(build().named_parameters())
+        optimizer = torch.optim.AdamW(params.values(), lr=1e-3, betas=(0.9, 0.95),
+                                      weight_decay=0.05, **options)
+        for scale in (1.0, -0.5):  # two steps with the same gradients
+            for name, param in params.items():
+                param.grad = grads[name] * scale if name in grads else None
+            optimizer.step()
+        results.append(params)
+    for other in results[1:]:
+        for name, param in results[0].items():
+            torch.testing.assert_close(other[name], param, atol=1e-6, rtol=1e-5, msg=name)
