@@ -2,7 +2,7 @@
 from .digit_canvas import write_digit_canvas
 from .mnist5k import load_mnist5k, write_mnist5k
 from .photo_folder import write_photo_folder
-from .transforms import BadImageError, LoadImage, decode_image
+from .transforms import BadImageError, LoadImage, LoadImageBytes, decode_image
 
-__all__ = ['BadImageError', 'LoadImage', 'decode_image', 'load_mnist5k', 'write_digit_canvas',
-           'write_mnist5k', 'write_photo_folder']
+__all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'decode_image', 'load_mnist5k',
+           'write_digit_canvas', 'write_mnist5k', 'write_photo_folder']

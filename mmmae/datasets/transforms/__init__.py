@@ -1,4 +1,4 @@
 """Data transforms mmmae adds to MMPretrain's."""
-from .loading import BadImageError, LoadImage, decode_image
+from .loading import BadImageError, LoadImage, LoadImageBytes, decode_image
 
-__all__ = ['BadImageError', 'LoadImage', 'decode_image']
+__all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'decode_image']

@@ -77,3 +77,30 @@ class LoadImage(BaseTransform):
         results['img'] = image
         results['img_shape'] = results['ori_shape'] = image.shape[:2]
         return results
+
+
+@TRANSFORMS.register_module()
+class LoadImageBytes(BaseTransform):
+    """Read ``results['img_path']`` without decoding it: ``results['img']`` is the file's bytes
+    as a 1-D uint8 array, for ``DeviceDecodePreprocessor`` to decode on the GPU.
+
+    With ``PackInputs`` and ``collate_fn=dict(type='pseudo_collate')`` (files differ in length)
+    the model's data preprocessor receives a list of 1-D uint8 tensors. A missing or empty
+    file raises :class:`BadImageError` naming it.
+    """
+
+    def __init__(self, backend_args: Optional[dict] = None) -> None:
+        self.backend_args = backend_args
+
+    def transform(self, results: dict) -> dict:
+        path = results['img_path']
+        try:
+            data = get(path, backend_args=self.backend_args)
+        except FileNotFoundError as err:
+            raise BadImageError(f'{path} does not exist, but the annotation list names it; '
+                                'restore the file or remove its line') from err
+        if not data:
+            raise BadImageError(f'{path} is empty (0 bytes); copy it again or remove it from the '
+                                'annotation list')
+        results['img'] = np.frombuffer(data, np.uint8).copy()  # writable, for torch.from_numpy
+        return results

@@ -1,3 +1,6 @@
+from .device_decode import (DeviceDecodePreprocessor, crop_resize, decode_images,
+                            random_resized_crop_boxes)
 from .mae_data_preprocessor import MAEDataPreprocessor
 
-__all__ = ['MAEDataPreprocessor']
+__all__ = ['DeviceDecodePreprocessor', 'MAEDataPreprocessor', 'crop_resize', 'decode_images',
+           'random_resized_crop_boxes']
