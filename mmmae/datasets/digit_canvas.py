@@ -1,4 +1,4 @@
-"""Detection / segmentation demo data: real MNIST-5k digits pasted onto small RGB canvases.
+"""Detection / segmentation demo data: real MNIST-5k digits pasted onto small canvases.
 
 Layout under ``root`` (the COCO files and the ADE20K-style folders share the images)::
 
@@ -6,11 +6,13 @@ Layout under ``root`` (the COCO files and the ADE20K-style folders share the ima
     annotations/{training,validation}/000000.png   class maps (uint8)
     annotations/instances_{training,validation}.json   COCO instances
 
-Each canvas (``size`` x ``size``, default 64) has a dark background (a random colour up to
-60 per channel plus Gaussian noise, sigma 8) and 1 to ``max_digits`` digits, each a 28x28
-MNIST-5k digit resized to ``DIGIT_SIZES`` (20 to 32 pixels, bilinear), drawn in a random
-bright colour with its grey level as opacity, at a random place where its square does not
-overlap another digit's. A digit's instance mask is its pixels with grey level >= 128 after
+Each canvas (``size`` x ``size``, default 48) has a dark grey background (a random level up
+to 30 plus Gaussian noise, sigma 4) and 1 to ``max_digits`` (default 2) digits, each a 28x28
+MNIST-5k digit resized to ``DIGIT_SIZES`` (18 to 26 pixels, bilinear), drawn in a random
+light grey (200 to 255) with its grey level as opacity, at a random place where its square
+does not overlap another digit's. Grey on dark, at about the size the demo MAE saw them:
+the canvases test transfer to new tasks (boxes, masks, several digits at any place), not to
+a new colour domain. A digit's instance mask is its pixels with grey level >= 128 after
 resizing; the COCO box is the mask's tight box, ``segmentation`` its RLE (pycocotools),
 ``area`` its pixel count, ``iscrowd`` 0; categories ``'0'`` to ``'9'`` have ids 1 to 10.
 The class maps hold 0 for background and digit + 1 (the COCO category id) on the mask
@@ -34,7 +36,7 @@ from pycocotools import mask as mask_utils
 from .mnist5k import atomic_folder, load_mnist5k, mnist5k_split
 
 CLASSES = tuple(str(digit) for digit in range(10))
-DIGIT_SIZES = (20, 32)  # side of the resized 28x28 MNIST square, inclusive range
+DIGIT_SIZES = (18, 26)  # side of the resized 28x28 MNIST square, inclusive range
 SPLITS = (('training', 'train'), ('validation', 'test'))  # canvas split, MNIST-5k split
 PLACEMENT_TRIES = 50
 
@@ -47,7 +49,7 @@ def paste_digits(digits: Sequence[np.ndarray], size: int,
     digit placed, in order; a digit that finds no free place is left out (with those
     after it), so the masks never overlap.
     """
-    background = rng.uniform(0, 60, 3) + rng.normal(0, 8, (size, size, 3))
+    background = rng.uniform(0, 30) + rng.normal(0, 4, (size, size, 1)).repeat(3, axis=2)
     image = np.clip(background, 0, 255)
     taken = np.zeros((size, size), dtype=bool)
     masks = []
@@ -62,8 +64,7 @@ def paste_digits(digits: Sequence[np.ndarray], size: int,
             break
         taken[square] = True
         grey = np.asarray(Image.fromarray(digit).resize((side, side), Image.BILINEAR))
-        colour = rng.uniform(80, 255, 3)
-        colour[rng.integers(3)] = 255
+        colour = rng.uniform(200, 255)
         alpha = grey[..., None] / 255.0
         image[square] = image[square] * (1 - alpha) + colour * alpha
         mask = np.zeros((size, size), dtype=bool)
@@ -111,8 +112,8 @@ def write_split(root: Path, split: str, digits: np.ndarray, labels: np.ndarray,
         dict(images=images, annotations=annotations, categories=categories)))
 
 
-def write_digit_canvas(root: Union[str, os.PathLike], num_train: int = 1000,
-                       num_val: int = 200, size: int = 64, max_digits: int = 3,
+def write_digit_canvas(root: Union[str, os.PathLike], num_train: int = 2000,
+                       num_val: int = 200, size: int = 48, max_digits: int = 2,
                        seed: int = 0) -> Path:
     """Write the canvases under ``root`` unless it is already complete; return ``root``.
 

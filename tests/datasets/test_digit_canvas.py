@@ -20,9 +20,9 @@ def test_coco_instances_match_the_digit_pixels_and_the_class_maps(canvas_root):
             info = coco.loadImgs(image_id)[0]
             image = np.asarray(Image.open(canvas_root / 'images' / info['file_name']))
             class_map = np.asarray(Image.open(canvas_root / 'annotations' / info['file_name']))
-            assert image.shape == (64, 64, 3) and class_map.shape == (64, 64)
+            assert image.shape == (48, 48, 3) and class_map.shape == (48, 48)
             anns = coco.loadAnns(coco.getAnnIds(imgIds=image_id))
-            assert 1 <= len(anns) <= 3
+            assert 1 <= len(anns) <= 2
             expected = np.zeros_like(class_map)
             for ann in anns:
                 mask = coco.annToMask(ann).astype(bool)
@@ -41,11 +41,12 @@ def test_coco_instances_match_the_digit_pixels_and_the_class_maps(canvas_root):
 def test_paste_keeps_masks_apart_and_draws_the_digit_where_its_mask_is():
     digit = np.zeros((28, 28), dtype=np.uint8)
     digit[4:24, 12:16] = 255  # a "1"
-    image, masks = paste_digits([digit] * 3, 64, np.random.default_rng(0))
+    image, masks = paste_digits([digit] * 3, 48, np.random.default_rng(0))
     assert len(masks) >= 1
     assert sum(m.sum() for m in masks) == np.logical_or.reduce(masks).sum()  # disjoint
-    for mask in masks:  # opacity >= 0.5 of a colour with one channel at 255
-        assert image[mask].max(-1).min() >= 127 and image[mask].max() == 255
+    assert (image[..., 0] == image[..., 1]).all() and (image[..., 1] == image[..., 2]).all()  # grey
+    for mask in masks:  # opacity >= 0.5 of a grey level >= 200 over a background <= 30 + noise
+        assert image[mask].min() >= 100 and image[~np.logical_or.reduce(masks)].mean() < 40
 
 
 def test_writing_again_is_a_no_op_and_leaves_no_partial_folder(canvas_root):
@@ -63,7 +64,7 @@ def test_bad_arguments_are_refused_with_a_reason(tmp_path):
     with pytest.raises(ValueError, match='at least 1'):
         write_digit_canvas(tmp_path / 'b', num_val=0)
     with pytest.raises(ValueError, match='the MNIST-5k split has only 1000'):
-        write_digit_canvas(tmp_path / 'c', num_train=1, num_val=400)
+        write_digit_canvas(tmp_path / 'c', num_train=1, num_val=600)
 
 
 def test_converter_cli(tmp_path, capsys):

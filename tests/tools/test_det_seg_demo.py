@@ -12,8 +12,8 @@ import train as train_tool
 from mmmae.registry import MODELS
 
 BENCH = ROOT / 'configs' / 'mae' / 'benchmarks'
-CONFIGS = {'det': BENCH / 'mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-600i_digit-canvas.py',
-           'seg': BENCH / 'upernet_vit-demo-p4_mae-pre_1xb8-poly-600i_digit-canvas.py'}
+CONFIGS = {'det': BENCH / 'mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
+           'seg': BENCH / 'upernet_vit-demo-p4_mae-pre_1xb8-poly-1000i_digit-canvas.py'}
 METRICS = {'det': {'coco/bbox_mAP', 'coco/segm_mAP'}, 'seg': {'aAcc', 'mIoU', 'mAcc'}}
 
 
@@ -47,7 +47,7 @@ def test_demo_checkpoint_loads_with_only_the_expected_differences(name, demo_che
     encoder = model.backbone.state_dict()
     for key in set(encoder) & set(saved) - {'pos_embed'}:
         assert torch.equal(encoder[key], saved[key]), key
-    assert encoder['pos_embed'].shape == (1, 257, 128)  # 8x8 pretraining grid -> 16x16
+    assert encoder['pos_embed'].shape == (1, 145, 128)  # 8x8 pretraining grid -> 12x12
 
 
 def data_options(name: str, canvas_root: Path) -> list:

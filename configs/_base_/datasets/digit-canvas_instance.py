@@ -1,5 +1,5 @@
 # Digit-canvas instances (tools/dataset_converters/mnist5k_to_det_seg.py writes them): MNIST-5k
-# digits pasted on 64x64 canvases, 1,000 training / 200 validation canvases in COCO format,
+# digits pasted on 48x48 canvases, 2,000 training / 200 validation canvases in COCO format,
 # read by MMDetection's CocoDataset and scored by its COCO metric (bbox and segm mAP). No
 # augmentation: a flipped digit is another shape.
 dataset_type = 'mmdet.CocoDataset'
@@ -12,7 +12,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='mmdet.Resize', scale=(64, 64), keep_ratio=True),  # a no-op that sets scale_factor
+    dict(type='mmdet.Resize', scale=(48, 48), keep_ratio=True),  # a no-op that sets scale_factor
     dict(type='mmdet.LoadAnnotations', with_bbox=True, with_mask=True),
     dict(type='mmdet.PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),

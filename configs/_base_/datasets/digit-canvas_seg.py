@@ -1,5 +1,5 @@
 # Digit-canvas class maps (tools/dataset_converters/mnist5k_to_det_seg.py writes them): MNIST-5k
-# digits pasted on 64x64 canvases, ADE20K-style folders, 11 classes (0 background, digit + 1;
+# digits pasted on 48x48 canvases, ADE20K-style folders, 11 classes (0 background, digit + 1;
 # no reduce_zero_label, so background counts in mIoU), read by MMSegmentation's BaseSegDataset
 # and scored by its IoU metric. No augmentation: a flipped digit is another shape.
 dataset_type = 'mmseg.BaseSegDataset'

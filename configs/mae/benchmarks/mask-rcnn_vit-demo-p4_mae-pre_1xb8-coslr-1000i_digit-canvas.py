@@ -1,14 +1,13 @@
 # The ViTDet-style COCO Mask R-CNN recipe (the base-p16 COCO config in this folder) scaled down
 # to the CPU demo: the demo MAE encoder (patch 4, pretrained on MNIST-5k by
-# configs/mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py) on the 64x64 digit canvases.
+# configs/mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py) on the 48x48 digit canvases.
 # The stride-4 map gives strides 4/8/16 (SimpleFPN factors 1 and 0.5, plus the RPN's extra
 # level), anchors of 16/32/64 pixels, narrower heads. AdamW with layer decay, 50 warm-up
 # iterations then cosine. Random-init baseline: --cfg-options model.backbone.init_cfg=None
-# Measured (docs/detection_segmentation.md): box AP 1.5 pretrained vs 1.2 random init, mask AP 0.
 _base_ = [
     '../../_base_/models/mask-rcnn_mae-vit-base-p16_simple-fpn.py',
     '../../_base_/datasets/digit-canvas_instance.py',
-    '../../_base_/schedules/adamw_layer-decay_600i_cpu-demo.py',
+    '../../_base_/schedules/adamw_layer-decay_1000i_cpu-demo.py',
     '../../_base_/default_runtime.py',
 ]
 default_scope = 'mmdet'
@@ -17,7 +16,7 @@ custom_imports = dict(imports=['mmmae.models', 'mmmae.engine'], allow_failed_imp
 model = dict(
     data_preprocessor=dict(mean=[33.3, 33.3, 33.3], std=[78.6, 78.6, 78.6],  # MNIST statistics
                            batch_augments=None),
-    backbone=dict(arch='demo', img_size=64,
+    backbone=dict(arch='demo', img_size=48,
                   init_cfg=dict(checkpoint='work_dirs/demo/epoch_20.pth')),
     neck=dict(in_channels=128, out_channels=64, scale_factors=(1.0, 0.5), num_outs=3),
     rpn_head=dict(in_channels=64, feat_channels=64,
