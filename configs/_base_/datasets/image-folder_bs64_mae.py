@@ -1,7 +1,11 @@
 # MAE pretraining on any folder of images: no labels, nested folders, mixed JPEG / PNG / WebP /
 # BMP / TIFF, greyscale, RGBA and palette images mixed with RGB, any sizes. Set the one path:
 # `data_root` below in your copy of the config, or
-# `--cfg-options train_dataloader.dataset.data_root=/path/to/images`.
+# `--cfg-options train_dataloader.dataset.data_root=/path/to/images`. Loader settings (workers,
+# pinned memory, shuffling) come from the ImageNet base.
+_base_ = ['./imagenet_bs512_mae.py']
+
+dataset_type = 'mmpretrain.CustomDataset'
 data_root = 'data/photos/'  # tools/dataset_converters/skimage_to_folder.py writes an example
 
 extensions = ('.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.ppm', '.pgm')
@@ -24,11 +28,6 @@ picture_pipeline = [
 
 train_dataloader = dict(
     batch_size=64,
-    num_workers=8,
-    persistent_workers=True,
-    pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
     # with_label=False: every image under data_root, at any depth, is a sample
-    dataset=dict(type='mmpretrain.CustomDataset', data_root=data_root, with_label=False,
-                 extensions=extensions, pipeline=train_pipeline))
+    dataset=dict(_delete_=True, type=dataset_type, data_root=data_root,
+                 with_label=False, extensions=extensions, pipeline=train_pipeline))
