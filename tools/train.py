@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 from mmmae.engine import check_resume_fits, latest_good_checkpoint
 from mmmae.utils import register_all_modules
 from mmmae.utils.config_check import named_config_errors
-from mmmae.utils.launch import (add_common_args, amp_to_fp32_without_gpu, build_runner, load_config,
+from mmmae.utils.launch import (add_common_args, amp_without_gpu, build_runner, load_config,
                                 parse_tool_args, prepare_distributed)
 
 
@@ -39,7 +39,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
-    amp_to_fp32_without_gpu(cfg)
+    amp_without_gpu(cfg)
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.no_pin_memory:

@@ -1,8 +1,8 @@
 # MAE pretraining on your own unlabelled images on one GPU (docs/custom_data.md).
 # ViT-S/16 at 224 (a small model suits a small data set), mask ratio 0.75, batch 64 with
 # gradient accumulation over 4 steps (an effective batch of 256), AdamW lr 1.5e-4 x 256 / 256,
-# 40 warm-up epochs then cosine, 800 epochs, bf16 autocast (train.py falls back to fp32 on a
-# machine without a GPU). Set the folder with
+# 40 warm-up epochs then cosine, 800 epochs, bf16 autocast (without a GPU, train.py keeps bf16
+# on a CPU with native bf16 and falls back to fp32 elsewhere). Set the folder with
 #   --cfg-options train_dataloader.dataset.data_root=/path/to/images
 _base_ = [
     '../_base_/models/mae_vit-base-p16.py',

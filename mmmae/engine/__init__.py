@@ -5,14 +5,15 @@ from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check
                          load_checkpoint_file)
 from .compile import compile_model_forward
 from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, ReconstructionHook
-from .optimizers import (LayerDecayOptimWrapperConstructor, SkipNonFiniteAmpOptimWrapper,
-                         SkipNonFiniteOptimWrapper)
+from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
+                         SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper, cpu_has_native_bf16)
 
-__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CheckpointLoadError',
+__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
+           'CheckpointLoadError',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
-           'compile_model_forward',
+           'compile_model_forward', 'cpu_has_native_bf16',
            'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
            'load_checkpoint_file']

@@ -1,30 +1,60 @@
 #!/usr/bin/env python
-"""MAE pretraining step throughput of mmmae vs MMPretrain 1.2 and an official-style MAE, side by side.
+"""MAE pretraining speed of mmmae vs MMPretrain 1.2 and an official-style MAE, side by side.
 
-Each peer runs the same step (forward on the masked input, backward, AdamW step) on the
-same random images, same arch, batch, image size and precision, in one process; the
-peers take turns in every round so that machine noise falls on all of them. Prints
-images/s per peer (median over rounds), peak GPU memory, and mmmae's ratio to each peer.
+Model mode: each peer runs the same training step (forward on the masked input, backward,
+optimizer step) on the same random images, arch, batch, image size and precision, in one
+process; the peers take turns in every round so that machine noise falls on all of them.
+Each peer's optimizer is its project's: mmmae's pretraining config's AdamW (fused), torch's
+default AdamW for MMPretrain's config and the official code (``--same-optimizer``: torch's
+default for all). Prints per peer the step time (median and best round), images/s, the
+step's peak memory, achieved TFLOP/s and, on a GPU of known peak, MFU; with ``--compile`` the
+compile time; and mmmae's ratio to each peer.
+
+Data mode (``--pipeline-folder DIR``): images/s per CPU core of the training input pipeline
+(decode + RandomResizedCrop(224, 0.2-1) + flip) of mmmae's ImageNet MAE config, of MMPretrain
+1.2's, and of mmmae's GPU-decode config (bytes read on the CPU; decode, crop and flip in the
+data preprocessor on ``--device``), one thread, alternating.
 
 Examples:
-    python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 8          # CPU, fp32
-    python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 256 --dtype bf16 --device cuda
+    python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 8
+    python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 256 --amp bf16 --device cuda
+    python tools/analysis_tools/benchmark_pretrain.py --pipeline-folder data/photos --as-jpeg
 """
 import argparse
 import statistics
+import tempfile
 import time
-from typing import Callable, Dict
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
 
 import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
 from timm.layers import PatchEmbed
 from timm.models.vision_transformer import Block
 from torch import nn
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.utils.flop_counter import FlopCounterMode
 
 from mmmae.models.backbones.mae_vit import resolve_arch
 from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 from mmmae.utils import register_all_modules
 
+ROOT = Path(__file__).resolve().parents[2]
+MMMAE_SCHEDULE = ROOT / 'configs' / '_base_' / 'schedules' / 'adamw_coslr-300e_mae.py'
+MMMAE_DATA = ROOT / 'configs' / '_base_' / 'datasets' / 'imagenet_bs512_mae.py'
+MMMAE_GPU_DECODE = ROOT / 'configs' / 'mae' / 'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k-gpu-decode.py'
 DECODER = dict(decoder_embed_dim=512, decoder_depth=8, decoder_num_heads=16)
+AMP = {'off': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
+# Dense peak TFLOPS (no sparsity) by GPU name, cited from NVIDIA's H100 / H200 / A100 datasheets;
+# fp32 is the non-tensor-core peak (PyTorch does not use TF32 for fp32 matmuls by default).
+PEAK_TFLOPS = [  # (name fragment, {amp: TFLOPS}), first match wins
+    ('H100 PCIe', dict(bf16=756.0, fp16=756.0, off=51.0)),
+    ('H100', dict(bf16=989.0, fp16=989.0, off=67.0)),  # SXM
+    ('H200', dict(bf16=989.0, fp16=989.0, off=67.0)),
+    ('A100', dict(bf16=312.0, fp16=312.0, off=19.5)),
+]
+IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'}
 
 
 class OfficialStyleMAE(nn.Module):
@@ -87,87 +117,296 @@ class OfficialStyleMAE(nn.Module):
         return (loss * mask).sum() / mask.sum()
 
 
+# ---------------------------------------------------------------------------- model mode
 
-def peers(arch: str, img_size: int) -> Dict[str, Callable[[], torch.nn.Module]]:
-    """Builders of the three peers, each returning a module whose ``step_loss(images)`` is the loss."""
+
+def model_shape(arch: str, img_size: int) -> dict:
     spec = resolve_arch(arch)
-    shape = dict(img_size=img_size, patch_size=spec['patch_size'], embed_dim=spec['embed_dim'],
-                 depth=spec['depth'], num_heads=spec['num_heads'], **DECODER)
+    return dict(img_size=img_size, patch_size=spec['patch_size'], embed_dim=spec['embed_dim'],
+                depth=spec['depth'], num_heads=spec['num_heads'], **DECODER)
+
+
+def peers(arch: str, img_size: int) -> Dict[str, Callable[[], tuple]]:
+    """Builders of the three peers, each returning ``(model, loss_fn(model, images))``."""
+    shape = model_shape(arch, img_size)
     return {
-        'mmmae': lambda: with_step(build_mmmae_mae(**shape), lambda m, x: m.loss(x)['loss']),
-        'mmpretrain': lambda: with_step(build_mmpretrain_mae(**shape),
-                                        lambda m, x: m.loss(x, [])['loss']),
-        'official-style': lambda: with_step(OfficialStyleMAE(**shape), lambda m, x: m(x)),
+        'mmmae': lambda: (build_mmmae_mae(**shape), lambda m, x: m.loss(x)['loss']),
+        'mmpretrain': lambda: (build_mmpretrain_mae(**shape), lambda m, x: m.loss(x, [])['loss']),
+        'official-style': lambda: (OfficialStyleMAE(**shape), lambda m, x: m(x)),
     }
 
 
-def with_step(model: torch.nn.Module, loss_fn: Callable) -> torch.nn.Module:
-    model.step_loss = lambda images: loss_fn(model, images)
-    return model
+def optimizer_options(peer: str, same: bool) -> dict:
+    """AdamW options beyond lr / betas / weight decay as the peer's project configures them:
+    mmmae's pretraining schedule (``fused``/``foreach``), torch's defaults for the others."""
+    if peer != 'mmmae' or same:
+        return {}
+    optimizer = Config.fromfile(str(MMMAE_SCHEDULE)).optim_wrapper.optimizer
+    return {key: optimizer[key] for key in ('fused', 'foreach') if key in optimizer}
 
 
-def time_steps(model, optimizer, images, steps: int, dtype, device) -> float:
-    """Seconds per training step, averaged over ``steps`` (after the device finishes)."""
-    autocast = torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
+def make_step(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer,
+              amp: Optional[torch.dtype], device: torch.device, compile_model: bool) -> Callable:
+    """One training step ``step(images)``: autocast forward, (scaled) backward, optimizer step."""
+    loss_of = torch.compile(lambda x: loss_fn(model, x)) if compile_model else \
+        (lambda x: loss_fn(model, x))
+    scaler = torch.amp.GradScaler(device.type, enabled=amp == torch.float16)
+
+    def step(images: torch.Tensor) -> None:
+        with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
+            loss = loss_of(images)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad(set_to_none=True)
+    return step
+
+
+def sync(device: torch.device) -> None:
     if device.type == 'cuda':
         torch.cuda.synchronize()
+
+
+def timed(step: Callable, images: torch.Tensor, steps: int, device: torch.device) -> float:
+    """Seconds per step, averaged over ``steps`` (after the device finishes)."""
+    sync(device)
     start = time.perf_counter()
     for _ in range(steps):
-        with autocast:
-            loss = model.step_loss(images)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        step(images)
+    sync(device)
+    return (time.perf_counter() - start) / steps
+
+
+def persistent_bytes(model: nn.Module, optimizer: torch.optim.Optimizer) -> int:
+    tensors = [*model.parameters(), *model.buffers(),
+               *(v for state in optimizer.state.values() for v in state.values()
+                 if isinstance(v, torch.Tensor))]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def step_peak_bytes(step: Callable, images: torch.Tensor, device: torch.device) -> int:
+    """Peak of the bytes a step allocates on top of what was alive before it.
+
+    CUDA: ``torch.cuda.max_memory_allocated``. CPU: the running sum of the allocations and
+    frees the torch profiler records (``profile_memory``), which counts tensors, not RSS.
+    """
     if device.type == 'cuda':
         torch.cuda.synchronize()
-    return (time.perf_counter() - start) / steps
+        start = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        step(images)
+        torch.cuda.synchronize()
+        return torch.cuda.max_memory_allocated() - start
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU],
+                                profile_memory=True) as profile:
+        step(images)
+    events = sorted((e for e in profile.profiler.kineto_results.events() if e.name() == '[memory]'),
+                    key=lambda e: e.start_ns())
+    live = peak = 0
+    for event in events:
+        live += event.nbytes()
+        peak = max(peak, live)
+    return peak
+
+
+def step_flops(arch: str, img_size: int, batch: int) -> int:
+    """Model FLOPs of one training step (forward + backward, 2 per multiply-add), counted by
+    ``torch.utils.flop_counter`` on the meta device as get_flops.py counts them."""
+    with torch.device('meta'):
+        model = build_mmmae_mae(**model_shape(arch, img_size))
+        images = torch.zeros(batch, 3, img_size, img_size)
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        model.loss(images)['loss'].backward()
+    return counter.get_total_flops()
+
+
+def peak_tflops(device: torch.device, amp: str, given: Optional[float]) -> Optional[float]:
+    if given or device.type != 'cuda':
+        return given
+    name = torch.cuda.get_device_name(device)
+    return next((peaks[amp] for fragment, peaks in PEAK_TFLOPS if fragment in name), None)
+
+
+def run_models(args: argparse.Namespace) -> Dict[str, dict]:
+    register_all_modules()
+    device, amp = torch.device(args.device), AMP[args.amp]
+    builders = peers(args.arch, args.img_size)
+    torch.manual_seed(0)
+    images = torch.randn(args.batch, 3, args.img_size, args.img_size, device=device)
+    steps, times, info = {}, {name: [] for name in args.peers}, {}
+    for name in args.peers:
+        model, loss_fn = builders[name]()
+        model = model.to(device).train()
+        options = optimizer_options(name, args.same_optimizer)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-4, betas=(0.9, 0.95),
+                                      weight_decay=0.05, **options)
+        steps[name] = make_step(model, loss_fn, optimizer, amp, device, args.compile)
+        first = timed(steps[name], images, 1, device)  # warm-up (and compilation)
+        peak = step_peak_bytes(steps[name], images, device) + persistent_bytes(model, optimizer)
+        info[name] = dict(first_s=first, peak_mib=peak / 2**20,
+                          optimizer='AdamW' + ''.join(f' {k}' for k, v in options.items() if v))
+    for _ in range(args.rounds):
+        for name in args.peers:
+            times[name].append(timed(steps[name], images, args.steps, device))
+    flops = step_flops(args.arch, args.img_size, args.batch)
+    peak = peak_tflops(device, args.amp, args.peak_tflops)
+    threads = f' ({torch.get_num_threads()} threads)' if device.type == 'cpu' else \
+        f' ({torch.cuda.get_device_name(device)})'
+    print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
+          f'{args.amp}, {"compiled" if args.compile else "eager"}, {device.type}{threads}, '
+          f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
+    memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
+    print(f'  {"peer":15s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
+          f'{memory:>10s} {"TFLOP/s":>8s} {"MFU":>6s}')
+    results = {}
+    for name in args.peers:
+        seconds, best = statistics.median(times[name]), min(times[name])
+        achieved = flops / seconds / 1e12
+        result = dict(info[name], step_s=seconds, best_s=best, img_per_s=args.batch / seconds,
+                      tflops=achieved, mfu=achieved / peak if peak else None,
+                      compile_s=info[name]['first_s'] - seconds if args.compile else None)
+        results[name] = result
+        mfu = f'{result["mfu"]:6.1%}' if peak else '   n/a'
+        print(f'  {name:15s} {result["optimizer"]:12s} {seconds * 1e3:9.1f} {best * 1e3:9.1f} '
+              f'{result["img_per_s"]:8.1f} {result["peak_mib"]:10.0f} {achieved:8.3f} {mfu}')
+    if device.type != 'cuda':
+        print('  * CPU peak: parameters, buffers and optimizer state plus the peak of the tensors one '
+              'step allocates (torch profiler), not RSS; MFU only on a GPU of known peak')
+    elif not peak:
+        print('  MFU: no peak known for this GPU; pass --peak-tflops')
+    if args.compile:
+        print('  compile (first step minus a median step): ' + ', '.join(
+            f'{name} {r["compile_s"]:.1f} s' for name, r in results.items()))
+    if 'mmmae' in results:
+        ours = results['mmmae']
+        for name, theirs in results.items():
+            if name != 'mmmae':
+                print(f'  mmmae / {name}: {theirs["step_s"] / ours["step_s"]:.2f}x throughput '
+                      f'(median), {theirs["best_s"] / ours["best_s"]:.2f}x (best); peak memory '
+                      f'{ours["peak_mib"] / theirs["peak_mib"]:.2f}x')
+    return results
+
+
+# ---------------------------------------------------------------------------- data mode
+
+
+def image_files(folder: Path, as_jpeg: bool, scratch: Path) -> List[Path]:
+    """The images under ``folder``; with ``as_jpeg`` re-encoded as RGB JPEGs (quality 90)."""
+    files = sorted(p for p in folder.rglob('*') if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise SystemExit(f'no images under {folder}; write some with '
+                         'tools/dataset_converters/skimage_to_folder.py --out DIR')
+    if not as_jpeg:
+        return files
+    from PIL import Image
+    out = []
+    for index, path in enumerate(files):
+        with Image.open(path) as image:
+            target = scratch / f'{index:05d}.jpg'
+            image.convert('RGB').save(target, quality=90)
+            out.append(target)
+    return out
+
+
+def build_pipeline(config: Path, scope: str):
+    """The ``train_pipeline`` of a dataset config, built in ``scope``'s registry."""
+    from mmcv.transforms import Compose
+    from mmengine.registry import TRANSFORMS
+    with DefaultScope.overwrite_default_scope(scope):
+        return Compose([TRANSFORMS.build(t) for t in Config.fromfile(str(config)).train_pipeline])
+
+
+def pipeline_peers(device: torch.device, batch: int) -> Dict[str, Callable[[List[Path]], None]]:
+    """Each peer runs its training pipeline over a list of files."""
+    import mmpretrain
+    from mmengine.dataset import pseudo_collate
+
+    from mmmae.registry import MODELS
+    theirs_config = Path(mmpretrain.__file__).parent / '.mim' / 'configs' / '_base_' / 'datasets' / \
+        'imagenet_bs512_mae.py'
+    ours, theirs = build_pipeline(MMMAE_DATA, 'mmmae'), build_pipeline(theirs_config, 'mmpretrain')
+    decode_cfg = Config.fromfile(str(MMMAE_GPU_DECODE))
+    load_bytes = build_pipeline(MMMAE_GPU_DECODE, 'mmmae')
+    with DefaultScope.overwrite_default_scope('mmmae'):
+        preprocessor = MODELS.build(decode_cfg.model.data_preprocessor).to(device)
+
+    def per_image(pipeline):
+        return lambda files: [pipeline(dict(img_path=str(f))) for f in files]
+
+    def gpu_decode(files):
+        for start in range(0, len(files), batch):
+            data = pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
+            preprocessor(data, training=True)
+        sync(device)
+    return {'mmmae': per_image(ours), 'mmpretrain': per_image(theirs), 'gpu-decode': gpu_decode}
+
+
+def run_pipelines(args: argparse.Namespace) -> Dict[str, dict]:
+    import cv2
+    register_all_modules()
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    device = torch.device(args.device)
+    with tempfile.TemporaryDirectory() as scratch:
+        files = image_files(Path(args.pipeline_folder), args.as_jpeg, Path(scratch))
+        runs = pipeline_peers(device, args.batch)
+        names = [n for n in runs if n in args.pipeline_peers]
+        for name in names:
+            runs[name](files[:2])  # warm-up
+        times = {name: [] for name in names}
+        for _ in range(args.rounds):
+            for name in names:
+                start = time.perf_counter()
+                runs[name](files)
+                times[name].append(time.perf_counter() - start)
+    kinds = sorted({f.suffix.lower() for f in files})
+    print(f'input pipeline: decode + RandomResizedCrop(224, 0.2-1) + flip, {len(files)} files '
+          f'({", ".join(kinds)}), 1 CPU thread, gpu-decode on {device.type}, median of '
+          f'{args.rounds} rounds')
+    results = {}
+    for name in names:
+        seconds = statistics.median(times[name])
+        results[name] = dict(img_per_s=len(files) / seconds, best_img_per_s=len(files) / min(times[name]))
+        print(f'  {name:12s} {results[name]["img_per_s"]:8.1f} img/s per core (best round '
+              f'{results[name]["best_img_per_s"]:.1f})')
+    if 'mmmae' in results:
+        for name in results:
+            if name != 'mmmae':
+                print(f'  mmmae / {name}: '
+                      f'{results["mmmae"]["img_per_s"] / results[name]["img_per_s"]:.2f}x')
+    return results
 
 
 def main(argv=None) -> Dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--arch', default='b', help="mmmae arch name (demo, tiny, small, b, l, h)")
     parser.add_argument('--img-size', type=int, default=224)
-    parser.add_argument('--batch', type=int, default=8)
-    parser.add_argument('--dtype', choices=['fp32', 'bf16'], default='fp32')
+    parser.add_argument('--batch', type=int, default=8, help='images per step (data mode: per '
+                        'gpu-decode batch)')
+    parser.add_argument('--amp', choices=sorted(AMP), default='off',
+                        help='autocast dtype; fp16 adds loss scaling (default: off, fp32)')
+    parser.add_argument('--compile', action='store_true', help='torch.compile every peer')
+    parser.add_argument('--same-optimizer', action='store_true',
+                        help="torch's default AdamW for every peer, mmmae included")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--threads', type=int, help='CPU threads (default: torch\'s); on a CPU '
+                        'shared with other jobs, 1 avoids stalls at every parallel region')
     parser.add_argument('--rounds', type=int, default=3, help='rounds of alternating peers')
     parser.add_argument('--steps', type=int, default=3, help='timed steps per peer and round')
-    parser.add_argument('--peers', nargs='+', default=['mmmae', 'mmpretrain', 'official-style'])
+    parser.add_argument('--peers', nargs='+', default=['mmmae', 'mmpretrain', 'official-style'],
+                        choices=['mmmae', 'mmpretrain', 'official-style'])
+    parser.add_argument('--peak-tflops', type=float,
+                        help='the GPU\'s dense peak TFLOPS at --amp, for MFU on a GPU not in the table')
+    data = parser.add_argument_group('data mode')
+    data.add_argument('--pipeline-folder', help='time the input pipelines on the images in DIR '
+                      'instead of the models')
+    data.add_argument('--as-jpeg', action='store_true', help='re-encode the images as RGB JPEGs first')
+    data.add_argument('--pipeline-peers', nargs='+', default=['mmmae', 'mmpretrain', 'gpu-decode'],
+                      choices=['mmmae', 'mmpretrain', 'gpu-decode'])
     args = parser.parse_args(argv)
-    register_all_modules()
-    device, dtype = torch.device(args.device), dict(fp32=torch.float32, bf16=torch.bfloat16)[args.dtype]
-    builders = peers(args.arch, args.img_size)
-    torch.manual_seed(0)
-    images = torch.randn(args.batch, 3, args.img_size, args.img_size, device=device)
-    models, optimizers, times, memory = {}, {}, {name: [] for name in args.peers}, {}
-    for name in args.peers:
-        models[name] = builders[name]().to(device).train()
-        optimizers[name] = torch.optim.AdamW(models[name].parameters(), lr=1.5e-4, betas=(0.9, 0.95),
-                                             weight_decay=0.05)
-        if device.type == 'cuda':
-            torch.cuda.reset_peak_memory_stats()
-        time_steps(models[name], optimizers[name], images, 1, dtype, device)  # warm-up
-        if device.type == 'cuda':
-            memory[name] = torch.cuda.max_memory_allocated() / 2**30
-    for _ in range(args.rounds):
-        for name in args.peers:
-            times[name].append(time_steps(models[name], optimizers[name], images, args.steps, dtype,
-                                          device))
-    results = {}
-    print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, '
-          f'{args.dtype}, {device.type} ({torch.get_num_threads()} threads), '
-          f'median of {args.rounds} rounds x {args.steps} steps')
-    for name in args.peers:
-        seconds = statistics.median(times[name])
-        results[name] = dict(step_s=seconds, img_per_s=args.batch / seconds, peak_gib=memory.get(name))
-        mem = f'  peak {memory[name]:.2f} GiB' if name in memory else ''
-        print(f'  {name:15s} {seconds * 1000:9.1f} ms/step  {args.batch / seconds:9.1f} img/s{mem}')
-    if 'mmmae' in results:
-        for name in results:
-            if name != 'mmmae':
-                print(f'  mmmae / {name}: {results[name]["step_s"] / results["mmmae"]["step_s"]:.2f}x '
-                      'throughput')
-    return results
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return run_pipelines(args) if args.pipeline_folder else run_models(args)
 
 
 if __name__ == '__main__':

@@ -1,10 +1,12 @@
 # AdamW, lr 1.5e-4 x total_batch / 256 (set here for the nominal 8 x 512 = 4096),
 # no weight decay on norms, biases, position embeddings and tokens; 40 warm-up
-# epochs then cosine; bf16 autocast.
+# epochs then cosine; bf16 autocast. fused=True: torch's fused AdamW kernel (GPU and CPU) updates
+# every parameter in one pass instead of about ten elementwise ops each (docs/benchmarks.md).
 optim_wrapper = dict(
     type='AmpOptimWrapper',
     dtype='bfloat16',
-    optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95), weight_decay=0.05),
+    optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95), weight_decay=0.05,
+                   fused=True),
     paramwise_cfg=dict(
         norm_decay_mult=0.0,
         bias_decay_mult=0.0,

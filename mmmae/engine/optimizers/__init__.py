@@ -1,5 +1,7 @@
+from .cpu_autocast import CPUAutocastOptimWrapper, cpu_has_native_bf16
 from .layer_decay_constructor import LayerDecayOptimWrapperConstructor, layer_id
 from .skip_non_finite import SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper
 
-__all__ = ['LayerDecayOptimWrapperConstructor', 'SkipNonFiniteAmpOptimWrapper',
-           'SkipNonFiniteOptimWrapper', 'layer_id']
+__all__ = ['CPUAutocastOptimWrapper', 'LayerDecayOptimWrapperConstructor',
+           'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper', 'cpu_has_native_bf16',
+           'layer_id']
