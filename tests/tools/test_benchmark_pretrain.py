@@ -5,6 +5,7 @@ import torch
 
 import benchmark_pretrain
 from mmmae.datasets import write_photo_folder
+from mmmae.engine import cpu_has_native_bf16
 
 TINY = ['--arch', 'demo', '--img-size', '16', '--batch', '2', '--rounds', '1', '--steps', '1',
         '--device', 'cpu', '--threads', '1']
@@ -26,8 +27,12 @@ def test_compile_compiles_each_loss_and_reports_the_compile_time(capsys, monkeyp
     compiled = []
     # the compiler itself is exercised by tests/tools/test_train_compile.py (a minute here)
     monkeypatch.setattr(torch, 'compile', lambda fn: compiled.append(fn) or fn)
-    results = benchmark_pretrain.main([*TINY, '--compile', '--peers', 'mmmae', '--same-optimizer'])
-    assert len(compiled) == 1 and results['mmmae']['optimizer'] == 'AdamW'
+    results = benchmark_pretrain.main([*TINY, '--compile', '--peers', 'mmmae', 'mmpretrain',
+                                       '--same-optimizer', '--amp', 'configured'])
+    assert len(compiled) == 2 and results['mmmae']['optimizer'] == 'AdamW'
+    # as tools/train.py runs the configs here: mmmae bf16 where the CPU has it, MMPretrain fp32
+    assert results['mmmae']['amp'] == ('bf16' if cpu_has_native_bf16() else 'off')
+    assert results['mmpretrain']['amp'] == 'off'
     assert results['mmmae']['compile_s'] is not None
     out = capsys.readouterr().out
     assert 'compiled' in out and 'compile (first step minus a median step): mmmae' in out

@@ -8,7 +8,8 @@ Each peer's optimizer is its project's: mmmae's pretraining config's AdamW (fuse
 default AdamW for MMPretrain's config and the official code (``--same-optimizer``: torch's
 default for all). Prints per peer the step time (median and best round), images/s, the
 step's peak memory, achieved TFLOP/s and, on a GPU of known peak, MFU; with ``--compile`` the
-compile time; and mmmae's ratio to each peer.
+compile time; and mmmae's ratio to each peer. ``--amp configured`` runs each peer in the
+precision its project's config gives on this device (:func:`configured_amp`).
 
 Data mode (``--pipeline-folder DIR``): images/s per CPU core of the training input pipeline
 (decode + RandomResizedCrop(224, 0.2-1) + flip) of mmmae's ImageNet MAE config, of MMPretrain
@@ -18,6 +19,7 @@ data preprocessor on ``--device``), one thread, alternating.
 Examples:
     python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 8
     python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 256 --amp bf16 --device cuda
+    python tools/analysis_tools/benchmark_pretrain.py --arch b --batch 8 --amp configured
     python tools/analysis_tools/benchmark_pretrain.py --pipeline-folder data/photos --as-jpeg
 """
 import argparse
@@ -36,6 +38,7 @@ from torch import nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
+from mmmae.engine import cpu_has_native_bf16
 from mmmae.models.backbones.mae_vit import resolve_arch
 from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 from mmmae.utils import register_all_modules
@@ -145,6 +148,16 @@ def optimizer_options(peer: str, same: bool) -> dict:
     return {key: optimizer[key] for key in ('fused', 'foreach') if key in optimizer}
 
 
+def configured_amp(peer: str, device: torch.device) -> str:
+    """The precision the peer's pretraining config trains in on ``device``: mmmae's configs bf16
+    (on a CPU only with native bf16, as tools/train.py does); MMPretrain's MAE config fp16 with
+    loss scaling (``AmpOptimWrapper``, which mmengine refuses without a GPU: fp32 there); the
+    official code fp16 autocast with a loss scaler on a GPU, fp32 on a CPU."""
+    if peer == 'mmmae':
+        return 'bf16' if device.type == 'cuda' or cpu_has_native_bf16() else 'off'
+    return 'fp16' if device.type == 'cuda' else 'off'
+
+
 def make_step(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer,
               amp: Optional[torch.dtype], device: torch.device, compile_model: bool) -> Callable:
     """One training step ``step(images)``: autocast forward, (scaled) backward, optimizer step."""
@@ -229,7 +242,7 @@ def peak_tflops(device: torch.device, amp: str, given: Optional[float]) -> Optio
 
 def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     register_all_modules()
-    device, amp = torch.device(args.device), AMP[args.amp]
+    device = torch.device(args.device)
     builders = peers(args.arch, args.img_size)
     torch.manual_seed(0)
     images = torch.randn(args.batch, 3, args.img_size, args.img_size, device=device)
@@ -240,39 +253,41 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
         options = optimizer_options(name, args.same_optimizer)
         optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-4, betas=(0.9, 0.95),
                                       weight_decay=0.05, **options)
-        steps[name] = make_step(model, loss_fn, optimizer, amp, device, args.compile)
+        amp = configured_amp(name, device) if args.amp == 'configured' else args.amp
+        steps[name] = make_step(model, loss_fn, optimizer, AMP[amp], device, args.compile)
         first = timed(steps[name], images, 1, device)  # warm-up (and compilation)
         peak = step_peak_bytes(steps[name], images, device) + persistent_bytes(model, optimizer)
-        info[name] = dict(first_s=first, peak_mib=peak / 2**20,
+        info[name] = dict(first_s=first, peak_mib=peak / 2**20, amp=amp,
                           optimizer='AdamW' + ''.join(f' {k}' for k, v in options.items() if v))
     for _ in range(args.rounds):
         for name in args.peers:
             times[name].append(timed(steps[name], images, args.steps, device))
     flops = step_flops(args.arch, args.img_size, args.batch)
-    peak = peak_tflops(device, args.amp, args.peak_tflops)
     threads = f' ({torch.get_num_threads()} threads)' if device.type == 'cpu' else \
         f' ({torch.cuda.get_device_name(device)})'
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
           f'{args.amp}, {"compiled" if args.compile else "eager"}, {device.type}{threads}, '
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
-    print(f'  {"peer":15s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
+    print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
           f'{memory:>10s} {"TFLOP/s":>8s} {"MFU":>6s}')
     results = {}
     for name in args.peers:
         seconds, best = statistics.median(times[name]), min(times[name])
         achieved = flops / seconds / 1e12
+        peak = peak_tflops(device, info[name]['amp'], args.peak_tflops)
         result = dict(info[name], step_s=seconds, best_s=best, img_per_s=args.batch / seconds,
                       tflops=achieved, mfu=achieved / peak if peak else None,
                       compile_s=info[name]['first_s'] - seconds if args.compile else None)
         results[name] = result
         mfu = f'{result["mfu"]:6.1%}' if peak else '   n/a'
-        print(f'  {name:15s} {result["optimizer"]:12s} {seconds * 1e3:9.1f} {best * 1e3:9.1f} '
-              f'{result["img_per_s"]:8.1f} {result["peak_mib"]:10.0f} {achieved:8.3f} {mfu}')
+        print(f'  {name:15s} {result["amp"]:4s} {result["optimizer"]:12s} {seconds * 1e3:9.1f} '
+              f'{best * 1e3:9.1f} {result["img_per_s"]:8.1f} {result["peak_mib"]:10.0f} '
+              f'{achieved:8.3f} {mfu}')
     if device.type != 'cuda':
         print('  * CPU peak: parameters, buffers and optimizer state plus the peak of the tensors one '
               'step allocates (torch profiler), not RSS; MFU only on a GPU of known peak')
-    elif not peak:
+    elif any(r['mfu'] is None for r in results.values()):
         print('  MFU: no peak known for this GPU; pass --peak-tflops')
     if args.compile:
         print('  compile (first step minus a median step): ' + ', '.join(
@@ -383,8 +398,9 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--img-size', type=int, default=224)
     parser.add_argument('--batch', type=int, default=8, help='images per step (data mode: per '
                         'gpu-decode batch)')
-    parser.add_argument('--amp', choices=sorted(AMP), default='off',
-                        help='autocast dtype; fp16 adds loss scaling (default: off, fp32)')
+    parser.add_argument('--amp', choices=[*AMP, 'configured'], default='off',
+                        help='autocast dtype; fp16 adds loss scaling (default: off, fp32); '
+                        "configured: each peer's config's precision on this device")
     parser.add_argument('--compile', action='store_true', help='torch.compile every peer')
     parser.add_argument('--same-optimizer', action='store_true',
                         help="torch's default AdamW for every peer, mmmae included")
