@@ -28,14 +28,14 @@ def test_compile_compiles_each_loss_and_reports_the_compile_time(capsys, monkeyp
     # the compiler itself is exercised by tests/tools/test_train_compile.py (a minute here)
     monkeypatch.setattr(torch, 'compile', lambda fn: compiled.append(fn) or fn)
     results = benchmark_pretrain.main([*TINY, '--compile', '--peers', 'mmmae', 'mmpretrain',
-                                       '--same-optimizer', '--amp', 'configured'])
+                                       '--same-optimizer', '--amp', 'configured', '--with-cp'])
     assert len(compiled) == 2 and results['mmmae']['optimizer'] == 'AdamW'
     # as tools/train.py runs the configs here: mmmae bf16 where the CPU has it, MMPretrain fp32
     assert results['mmmae']['amp'] == ('bf16' if cpu_has_native_bf16() else 'off')
     assert results['mmpretrain']['amp'] == 'off'
     assert results['mmmae']['compile_s'] is not None
     out = capsys.readouterr().out
-    assert 'compiled' in out and 'compile (first step minus a median step): mmmae' in out
+    assert 'compiled, mmmae with_cp' in out and 'compile (first step minus a median step): mmmae' in out
 
 
 def test_data_mode_times_the_three_input_pipelines(tmp_path, capsys):

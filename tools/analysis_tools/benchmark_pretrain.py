@@ -129,11 +129,18 @@ def model_shape(arch: str, img_size: int) -> dict:
                 depth=spec['depth'], num_heads=spec['num_heads'], **DECODER)
 
 
-def peers(arch: str, img_size: int) -> Dict[str, Callable[[], tuple]]:
-    """Builders of the three peers, each returning ``(model, loss_fn(model, images))``."""
+def build_mmmae(shape: dict, with_cp: bool) -> nn.Module:
+    model = build_mmmae_mae(**shape)
+    model.backbone.with_cp = model.neck.with_cp = with_cp
+    return model
+
+
+def peers(arch: str, img_size: int, with_cp: bool = False) -> Dict[str, Callable[[], tuple]]:
+    """Builders of the three peers, each returning ``(model, loss_fn(model, images))``;
+    ``with_cp``: activation checkpointing in mmmae's encoder and decoder blocks."""
     shape = model_shape(arch, img_size)
     return {
-        'mmmae': lambda: (build_mmmae_mae(**shape), lambda m, x: m.loss(x)['loss']),
+        'mmmae': lambda: (build_mmmae(shape, with_cp), lambda m, x: m.loss(x)['loss']),
         'mmpretrain': lambda: (build_mmpretrain_mae(**shape), lambda m, x: m.loss(x, [])['loss']),
         'official-style': lambda: (OfficialStyleMAE(**shape), lambda m, x: m(x)),
     }
@@ -243,7 +250,7 @@ def peak_tflops(device: torch.device, amp: str, given: Optional[float]) -> Optio
 def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     register_all_modules()
     device = torch.device(args.device)
-    builders = peers(args.arch, args.img_size)
+    builders = peers(args.arch, args.img_size, args.with_cp)
     torch.manual_seed(0)
     images = torch.randn(args.batch, 3, args.img_size, args.img_size, device=device)
     steps, times, info = {}, {name: [] for name in args.peers}, {}
@@ -266,7 +273,8 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     threads = f' ({torch.get_num_threads()} threads)' if device.type == 'cpu' else \
         f' ({torch.cuda.get_device_name(device)})'
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
-          f'{args.amp}, {"compiled" if args.compile else "eager"}, {device.type}{threads}, '
+          f'{args.amp}, {"compiled" if args.compile else "eager"}, '
+          f'{"mmmae with_cp, " if args.with_cp else ""}{device.type}{threads}, '
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
@@ -402,6 +410,8 @@ def main(argv=None) -> Dict[str, dict]:
                         help='autocast dtype; fp16 adds loss scaling (default: off, fp32); '
                         "configured: each peer's config's precision on this device")
     parser.add_argument('--compile', action='store_true', help='torch.compile every peer')
+    parser.add_argument('--with-cp', action='store_true',
+                        help="activation checkpointing in mmmae's blocks (MMPretrain's MAE has none)")
     parser.add_argument('--same-optimizer', action='store_true',
                         help="torch's default AdamW for every peer, mmmae included")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
