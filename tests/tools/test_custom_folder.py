@@ -8,7 +8,6 @@ from PIL import Image
 import train as train_tool
 from mmmae.datasets import write_photo_folder
 from mmmae.engine import cpu_has_native_bf16
-from mmmae.engine import cpu_has_native_bf16
 
 CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-small-p16_1xb64-accum4-coslr-800e_custom-folder.py'
 
