@@ -27,6 +27,7 @@ import importlib.util
 import inspect
 import io
 import os
+import pkgutil
 import re
 import shlex
 import subprocess
@@ -277,6 +278,22 @@ def mkdocs_problems(args: List[str]) -> List[str]:
     return []
 
 
+def module_exists(module: str) -> bool:
+    """Whether ``python -m module`` finds it, without letting setuptools' distutils shim see it.
+
+    ``importlib.util.find_spec('pip')`` passes through setuptools' meta-path finder, which then
+    switches itself off for the whole process (later ``import setuptools`` fails on the stdlib
+    distutils); top-level names are looked up on ``sys.path`` with pkgutil instead.
+    """
+    top, _, rest = module.partition('.')
+    if not any(info.name == top for info in pkgutil.iter_modules()):
+        return False
+    try:
+        return not rest or importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def python_problems(args: List[str]) -> List[str]:
     while args and args[0] in ('-u', '-B', '-O', '-OO'):
         args = args[1:]
@@ -286,10 +303,7 @@ def python_problems(args: List[str]) -> List[str]:
         return []
     if args[0] == '-m' and len(args) > 1:
         module = args[1]
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            found = False
+        found = module_exists(module)
         if not found:
             return [f'python -m {module}: no such module']
         return mkdocs_problems(args[2:]) if module == 'mkdocs' else []
