@@ -34,11 +34,13 @@ TASKS = {
 
 
 def final_metrics(work_dir: Path, keys) -> dict:
-    """The last logged value of each key in the run's scalars.json."""
+    """The last logged value of each key, from the newest run in ``work_dir`` (a work dir can
+    hold an earlier, interrupted run: its timestamped folder sorts first)."""
     found = {}
-    for line in next(work_dir.glob('*/vis_data/scalars.json')).read_text().splitlines():
-        record = json.loads(line)
-        found.update({key: float(record[key]) for key in keys if key in record})
+    for path in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            found.update({key: float(record[key]) for key in keys if key in record})
     missing = [key for key in keys if key not in found]
     if missing:
         raise RuntimeError(f'{work_dir} logged no {missing}: did its final validation run?')
