@@ -35,8 +35,8 @@ from mmengine.registry import DefaultScope
 from timm.layers import PatchEmbed
 from timm.models.vision_transformer import Block
 from torch import nn
-from torch.nn.attention import SDPBackend, sdpa_kernel
-from torch.utils.flop_counter import FlopCounterMode
+
+from get_flops import counted_flops  # tools/analysis_tools/ (the script's folder)
 
 from mmmae.engine import cpu_has_native_bf16
 from mmmae.models.backbones.mae_vit import resolve_arch
@@ -236,9 +236,7 @@ def step_flops(arch: str, img_size: int, batch: int) -> int:
     with torch.device('meta'):
         model = build_mmmae_mae(**model_shape(arch, img_size))
         images = torch.zeros(batch, 3, img_size, img_size)
-    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        model.loss(images)['loss'].backward()
-    return counter.get_total_flops()
+    return counted_flops(lambda: model.loss(images)['loss'].backward())
 
 
 def peak_tflops(device: torch.device, amp: str, given: Optional[float]) -> Optional[float]:

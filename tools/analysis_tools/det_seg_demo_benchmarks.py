@@ -20,7 +20,7 @@ sys.path.insert(0, str(TOOLS))
 sys.path.insert(0, str(TOOLS / 'analysis_tools'))
 
 import train  # noqa: E402
-from demo_benchmarks import summarise  # noqa: E402
+from demo_benchmarks import as_cli, data_root_options, summarise  # noqa: E402
 
 from mmmae.datasets import write_digit_canvas  # noqa: E402
 
@@ -50,9 +50,8 @@ def final_metrics(work_dir: Path, keys) -> dict:
 def run(task: str, init: str, seed: int, work_root: Path, data_root: str, checkpoint: str) -> dict:
     config, keys = TASKS[task]
     work_dir = work_root / f'seed{seed}' / f'{task}_{init}'
-    loaders = {f'{loader}.dataset.data_root': data_root
-               for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')}
-    options = [f'{key}={value}' for key, value in loaders.items()] + [f'randomness.seed={seed}']
+    loaders = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    options = as_cli(data_root_options(data_root, loaders)) + [f'randomness.seed={seed}']
     if task == 'detection':  # CocoMetric reads the annotation file itself
         options.append(f'val_evaluator.ann_file={data_root}/annotations/instances_validation.json')
     options.append(f'model.backbone.init_cfg.checkpoint={checkpoint}' if init == 'pretrained'

@@ -12,6 +12,7 @@ Example:
     python tools/analysis_tools/get_flops.py configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py
 """
 import argparse
+from typing import Callable
 
 import torch
 from mmengine.config import Config
@@ -45,11 +46,17 @@ def complexity(config: str) -> dict:
             run = model.extract_feat  # detectors: backbone and neck (heads depend on proposals)
         else:
             run = model  # classifiers and segmentors: forward to the logits
-        # The math attention backend runs as matmuls the counter sees.
-        with torch.no_grad(), sdpa_kernel(SDPBackend.MATH), \
-                FlopCounterMode(display=False) as counter:
-            run(images)
-    return dict(params=params, trainable_params=trainable, forward_flops=counter.get_total_flops())
+        with torch.no_grad():
+            flops = counted_flops(run, images)
+    return dict(params=params, trainable_params=trainable, forward_flops=flops)
+
+
+def counted_flops(run: Callable, *args) -> int:
+    """FLOPs (2 per multiply-add) of ``run(*args)``; the math attention backend runs as matmuls
+    the counter sees."""
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        run(*args)
+    return counter.get_total_flops()
 
 
 def main(argv=None) -> None:
