@@ -15,7 +15,10 @@ def test_tensorboard_receives_the_loss_curve_and_the_reconstruction_picture(tmp_
         f'test_dataloader.dataset.data_root={mnist_root}',
         'train_dataloader.dataset.indices=256', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
-        'default_hooks.logger.interval=1', 'custom_hooks.0.interval=1'])
+        'default_hooks.logger.interval=1', 'custom_hooks.0.interval=1',
+        # its own name: mmengine names the visualizer after the config and the second, so a
+        # runner built earlier in the same second would hand back its visualizer
+        'experiment_name=vis_backends_tensorboard'])
     event_files = list(tmp_path.glob('*/vis_data/events.out.tfevents.*'))
     assert len(event_files) == 1
     events = EventAccumulator(str(event_files[0].parent)).Reload()
