@@ -1,6 +1,7 @@
 """benchmark_pretrain.py runs every peer a few steps and reports; a smoke test, no timing asserted."""
 import shutil
 
+import pytest
 import torch
 
 import benchmark_pretrain
@@ -21,6 +22,27 @@ def test_three_peers_time_the_same_step_with_their_own_optimizers(capsys):
     out = capsys.readouterr().out
     assert 'amp bf16, eager' in out and 'TFLOP/step' in out and 'not RSS' in out
     assert 'mmmae / mmpretrain:' in out and 'mmmae / official-style:' in out
+
+
+def test_measured_matmul_peak_gives_mfu_on_a_cpu(capsys, monkeypatch):
+    measured = []
+    real = benchmark_pretrain.matmul_tflops
+    monkeypatch.setattr(benchmark_pretrain, 'matmul_tflops',
+                        lambda device, amp: measured.append(amp) or real(device, amp, size=256))
+    results = benchmark_pretrain.main([*TINY, '--amp', 'off', '--peak-tflops', 'measure',
+                                       '--peers', 'mmmae', 'mmpretrain'])
+    assert measured == ['off']  # one measurement per precision, shared by the peers
+    peak = results['mmmae']['peak_tflops']
+    assert peak > 0 and results['mmpretrain']['peak_tflops'] == peak
+    for result in results.values():
+        assert result['mfu'] == pytest.approx(result['tflops'] / peak)
+    assert 'MFU against the measured matmul rate: off' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('text', ['0', '-3', 'fast'])
+def test_peak_option_refuses_what_is_not_a_peak(text):
+    with pytest.raises(SystemExit):
+        benchmark_pretrain.main([*TINY, '--peak-tflops', text])
 
 
 def test_compile_compiles_each_loss_and_reports_the_compile_time(capsys, monkeypatch):

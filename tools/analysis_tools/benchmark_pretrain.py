@@ -27,7 +27,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Union
 
 import torch
 from mmengine.config import Config
@@ -239,11 +239,39 @@ def step_flops(arch: str, img_size: int, batch: int) -> int:
     return counted_flops(lambda: model.loss(images)['loss'].backward())
 
 
-def peak_tflops(device: torch.device, amp: str, given: Optional[float]) -> Optional[float]:
+def matmul_tflops(device: torch.device, amp: str, size: int = 2048, repeats: int = 5) -> float:
+    """The device's measured dense matmul rate at ``amp``'s dtype: the best of ``repeats``
+    ``size``-cubed products, after one warm-up. On a CPU this is the practical peak of the
+    threads in use, which no datasheet gives."""
+    a, b = (torch.randn(size, size, device=device, dtype=AMP[amp] or torch.float32)
+            for _ in range(2))
+    seconds = min(timed(lambda _: torch.mm(a, b), a, 1, device) for _ in range(repeats + 1))
+    return 2 * size**3 / seconds / 1e12
+
+
+def peak_tflops(device: torch.device, amp: str, given: Union[float, str, None]) -> Optional[float]:
+    """The peak MFU is taken against: ``given`` TFLOPS, the measured matmul rate for
+    ``'measure'``, else the datasheet peak of a known GPU (None on a CPU or another GPU)."""
+    if given == 'measure':
+        return matmul_tflops(device, amp)
     if given or device.type != 'cuda':
         return given
     name = torch.cuda.get_device_name(device)
     return next((peaks[amp] for fragment, peaks in PEAK_TFLOPS if fragment in name), None)
+
+
+def peak_option(text: str) -> Union[float, str]:
+    """``--peak-tflops``: a positive number or ``measure``."""
+    if text == 'measure':
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is neither a positive number of TFLOPS nor "
+                                         "'measure'")
+    return value
 
 
 def run_models(args: argparse.Namespace) -> Dict[str, dict]:
@@ -278,13 +306,16 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
           f'{memory:>10s} {"TFLOP/s":>8s} {"MFU":>6s}')
-    results = {}
+    results, peaks = {}, {}
     for name in args.peers:
         seconds, best = statistics.median(times[name]), min(times[name])
         achieved = flops / seconds / 1e12
-        peak = peak_tflops(device, info[name]['amp'], args.peak_tflops)
+        amp = info[name]['amp']
+        if amp not in peaks:
+            peaks[amp] = peak_tflops(device, amp, args.peak_tflops)
+        peak = peaks[amp]
         result = dict(info[name], step_s=seconds, best_s=best, img_per_s=args.batch / seconds,
-                      tflops=achieved, mfu=achieved / peak if peak else None,
+                      tflops=achieved, peak_tflops=peak, mfu=achieved / peak if peak else None,
                       compile_s=info[name]['first_s'] - seconds if args.compile else None)
         results[name] = result
         mfu = f'{result["mfu"]:6.1%}' if peak else '   n/a'
@@ -293,9 +324,12 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
               f'{achieved:8.3f} {mfu}')
     if device.type != 'cuda':
         print('  * CPU peak: parameters, buffers and optimizer state plus the peak of the tensors one '
-              'step allocates (torch profiler), not RSS; MFU only on a GPU of known peak')
+              'step allocates (torch profiler), not RSS')
+    if args.peak_tflops == 'measure':
+        print('  MFU against the measured matmul rate: ' + ', '.join(
+            f'{amp} {peak:.3f} TFLOP/s' for amp, peak in peaks.items()))
     elif any(r['mfu'] is None for r in results.values()):
-        print('  MFU: no peak known for this GPU; pass --peak-tflops')
+        print('  MFU: no peak known for this device; pass --peak-tflops TFLOPS or measure')
     if args.compile:
         print('  compile (first step minus a median step): ' + ', '.join(
             f'{name} {r["compile_s"]:.1f} s' for name, r in results.items()))
@@ -426,8 +460,9 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--steps', type=int, default=3, help='timed steps per peer and round')
     parser.add_argument('--peers', nargs='+', default=['mmmae', 'mmpretrain', 'official-style'],
                         choices=['mmmae', 'mmpretrain', 'official-style'])
-    parser.add_argument('--peak-tflops', type=float,
-                        help='the GPU\'s dense peak TFLOPS at --amp, for MFU on a GPU not in the table')
+    parser.add_argument('--peak-tflops', type=peak_option,
+                        help="the peak for MFU: dense TFLOPS at --amp (a GPU not in the table), or "
+                        "'measure': this device's measured matmul rate (CPUs too)")
     data = parser.add_argument_group('data mode')
     data.add_argument('--pipeline-folder', help='time the input pipelines on the images in DIR '
                       'instead of the models')

@@ -8,6 +8,26 @@ from torch import nn
 from .relative_position import RelativePositionBias
 
 
+def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                    bias: Optional[torch.Tensor] = None, dropout_p: float = 0.0) -> torch.Tensor:
+    """``scaled_dot_product_attention`` on the fastest kernel for the inputs' device and dtype.
+
+    On a CPU, bf16/fp16 inputs are attended in fp32 and the result cast back: PyTorch's CPU
+    flash-attention kernel is slower in bf16 than in fp32 (torch 2.14, one core, forward +
+    backward: 1.6x for the MAE decoder's 197 tokens x 32-dim heads, 3.1x for the encoder's
+    50 x 64; docs/benchmarks.md), and fp32 loses nothing in precision. Elsewhere (GPUs) the
+    inputs' dtype is kept, so the flash / memory-efficient kernels run in half precision.
+    """
+    if q.device.type != 'cpu' or q.dtype == torch.float32:
+        return F.scaled_dot_product_attention(
+            q, k, v, attn_mask=None if bias is None else bias.to(q.dtype), dropout_p=dropout_p)
+    with torch.autocast('cpu', enabled=False):
+        out = F.scaled_dot_product_attention(
+            q.float(), k.float(), v.float(), dropout_p=dropout_p,
+            attn_mask=None if bias is None else bias.float())
+    return out.to(q.dtype)
+
+
 class Attention(nn.Module):
     """Multi-head self-attention with a fused qkv projection.
 
@@ -42,8 +62,7 @@ class Attention(nn.Module):
             if length != grid[0] * grid[1]:
                 raise ValueError(f'relative position bias over a {grid} grid got {length} '
                                  'tokens; feed the patch tokens only (no cls token)')
-            bias = self.rel_pos(grid).unsqueeze(0).to(q.dtype)
-        x = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=bias, dropout_p=self.attn_drop if self.training else 0.0)
+            bias = self.rel_pos(grid).unsqueeze(0)
+        x = fused_attention(q, k, v, bias, self.attn_drop if self.training else 0.0)
         x = x.transpose(1, 2).reshape(n, length, dim)
         return self.proj_drop(self.proj(x))

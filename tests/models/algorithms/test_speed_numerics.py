@@ -3,10 +3,13 @@ and gradients as the plain fp32 computation, within the tolerances stated in eac
 
 (compiled vs eager: tests/tools/test_train_and_resume.py, through the config's ``compile``.)
 """
+import pytest
 import torch
+import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from _helpers import tiny_mae_cfg
+from mmmae.models.layers.attention import Attention, fused_attention
 from mmmae.registry import MODELS
 
 
@@ -42,6 +45,35 @@ def test_fused_attention_gives_the_loss_and_grads_of_math_attention():
     with sdpa_kernel(SDPBackend.MATH):  # softmax(q k^T / sqrt(d)) v as separate ops
         reference = loss_and_grads(model, images, noise)
     assert_same(loss_and_grads(model, images, noise), reference, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize('with_bias', [False, True])
+def test_half_precision_attention_on_a_cpu_runs_the_fp32_kernel(with_bias):
+    generator = torch.Generator().manual_seed(3)
+    q, k, v = (torch.randn(2, 4, 10, 8, generator=generator).bfloat16() for _ in range(3))
+    bias = torch.randn(1, 4, 10, 10, generator=generator) if with_bias else None
+    with torch.autocast('cpu', dtype=torch.bfloat16):  # as in bf16 training
+        out = fused_attention(q, k, v, bias)
+    fp32 = F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=bias)
+    assert out.dtype == torch.bfloat16
+    torch.testing.assert_close(out, fp32.bfloat16(), atol=0, rtol=0)  # the fp32 result, rounded once
+    half = F.scaled_dot_product_attention(q, k, v, attn_mask=None if bias is None else bias.bfloat16())
+    assert not torch.equal(out, half)  # the bf16 kernel would round inside; a different result
+
+
+def test_bf16_attention_gradients_stay_within_bf16_rounding_of_fp32():
+    torch.manual_seed(4)
+    attention = Attention(32, num_heads=4, rel_pos_grid=(3, 3))
+    torch.nn.init.normal_(attention.rel_pos.table, std=0.5)  # a bias that matters
+    x = torch.randn(2, 9, 32)
+    attention(x).square().sum().backward()
+    fp32 = {n: p.grad.clone() for n, p in attention.named_parameters()}
+    attention.zero_grad()
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        attention(x).float().square().sum().backward()
+    for name, grad in fp32.items():
+        error = (attention.get_parameter(name).grad - grad).norm() / grad.norm()
+        assert error < 0.02, name
 
 
 def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes():
