@@ -4,6 +4,7 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 
 from mmmae.registry import MODELS
+from ..layers import run_block
 from .mae_vit import MAEViT
 
 
@@ -22,17 +23,19 @@ class MAEViTSeg(MAEViT):
     has a relative position bias that starts at zero. A pretraining checkpoint loads
     with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.')``; its
     ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
-    ``img_size`` and the relative position tables are new.
+    ``img_size`` and the relative position tables are new. ``with_cp`` recomputes block
+    activations in backward to save memory.
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 512,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, out_indices: Optional[Sequence[int]] = None,
-                 rel_pos_bias: bool = True, norm_eps: float = 1e-6,
+                 rel_pos_bias: bool = True, with_cp: bool = False, norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, rel_pos_bias=rel_pos_bias, init_cfg=init_cfg)
+                         norm_eps=norm_eps, rel_pos_bias=rel_pos_bias, with_cp=with_cp,
+                         init_cfg=init_cfg)
         depth = len(self.blocks)
         self.out_indices = tuple(out_indices) if out_indices is not None else \
             default_out_indices(depth)
@@ -48,7 +51,7 @@ class MAEViTSeg(MAEViT):
         x = self.patch_tokens(images)
         outs = []
         for index, block in enumerate(self.blocks):
-            x = block(x)
+            x = run_block(block, x, with_cp=self.with_cp)
             if index in self.out_indices:
                 outs.append(x.transpose(1, 2).reshape(x.shape[0], -1, height, width))
         return tuple(outs)
