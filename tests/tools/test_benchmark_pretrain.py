@@ -7,6 +7,7 @@ import torch
 import benchmark_pretrain
 from mmmae.datasets import write_photo_folder
 from mmmae.engine import cpu_has_native_bf16
+from mmmae.models.layers import attention
 
 TINY = ['--arch', 'demo', '--img-size', '16', '--batch', '2', '--rounds', '1', '--steps', '1',
         '--device', 'cpu', '--threads', '1']
@@ -21,6 +22,7 @@ def test_three_peers_time_the_same_step_with_their_own_optimizers(capsys):
     assert results['mmpretrain']['optimizer'] == results['official-style']['optimizer'] == 'AdamW'
     out = capsys.readouterr().out
     assert 'amp bf16, eager' in out and 'TFLOP/step' in out and 'not RSS' in out
+    assert 'mmmae CPU half-precision attention fp32' in out
     assert 'mmmae / mmpretrain:' in out and 'mmmae / official-style:' in out
 
 
@@ -37,6 +39,19 @@ def test_measured_matmul_peak_gives_mfu_on_a_cpu(capsys, monkeypatch):
     for result in results.values():
         assert result['mfu'] == pytest.approx(result['tflops'] / peak)
     assert 'MFU against the measured matmul rate: off' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('choice', ['fp32', 'native'])
+def test_cpu_half_attention_option_picks_mmmaes_attention_kernel(choice, capsys, monkeypatch):
+    monkeypatch.setattr(attention, 'CPU_HALF_ATTENTION', 'fp32')  # restored after the test
+    kernels = []
+    real = torch.nn.functional.scaled_dot_product_attention
+    monkeypatch.setattr(torch.nn.functional, 'scaled_dot_product_attention',
+                        lambda q, *a, **kw: kernels.append(q.dtype) or real(q, *a, **kw))
+    benchmark_pretrain.main([*TINY, '--amp', 'bf16', '--peers', 'mmmae', '--cpu-half-attention', choice])
+    assert attention.CPU_HALF_ATTENTION == choice
+    assert f'mmmae CPU half-precision attention {choice}' in capsys.readouterr().out
+    assert (torch.bfloat16 in kernels) == (choice == 'native')  # fp32: every call upcast
 
 
 @pytest.mark.parametrize('text', ['0', '-3', 'fast'])

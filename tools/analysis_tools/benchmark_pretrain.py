@@ -39,6 +39,7 @@ from torch import nn
 from get_flops import counted_flops  # tools/analysis_tools/ (the script's folder)
 
 from mmmae.engine import cpu_has_native_bf16
+from mmmae.models.layers import attention
 from mmmae.models.backbones.mae_vit import resolve_arch
 from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 from mmmae.utils import register_all_modules
@@ -299,9 +300,11 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     flops = step_flops(args.arch, args.img_size, args.batch)
     threads = f' ({torch.get_num_threads()} threads)' if device.type == 'cpu' else \
         f' ({torch.cuda.get_device_name(device)})'
+    half_attention = f'mmmae CPU half-precision attention {attention.CPU_HALF_ATTENTION}, ' \
+        if device.type == 'cpu' and args.amp != 'off' else ''
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
           f'{args.amp}, {"compiled" if args.compile else "eager"}, '
-          f'{"mmmae with_cp, " if args.with_cp else ""}{device.type}{threads}, '
+          f'{"mmmae with_cp, " if args.with_cp else ""}{device.type}{threads}, {half_attention}'
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
@@ -451,6 +454,10 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--compile', action='store_true', help='torch.compile every peer')
     parser.add_argument('--with-cp', action='store_true',
                         help="activation checkpointing in mmmae's blocks (MMPretrain's MAE has none)")
+    parser.add_argument('--cpu-half-attention', choices=attention.CPU_HALF_ATTENTION_CHOICES,
+                        help="how mmmae attends bf16/fp16 on a CPU: upcast to PyTorch's fp32 "
+                        "kernel (mmmae's default) or its native half-precision one "
+                        '(default: the MMMAE_CPU_HALF_ATTENTION environment variable, else fp32)')
     parser.add_argument('--same-optimizer', action='store_true',
                         help="torch's default AdamW for every peer, mmmae included")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -469,6 +476,8 @@ def main(argv=None) -> Dict[str, dict]:
     data.add_argument('--as-jpeg', action='store_true', help='re-encode the images as RGB JPEGs first')
     data.add_argument('--pipeline-peers', nargs='+', choices=PIPELINE_PEERS, default=PIPELINE_PEERS)
     args = parser.parse_args(argv)
+    if args.cpu_half_attention:
+        attention.CPU_HALF_ATTENTION = args.cpu_half_attention
     if args.threads:
         torch.set_num_threads(args.threads)
     return run_pipelines(args) if args.pipeline_folder else run_models(args)

@@ -1,4 +1,5 @@
 """Multi-head self-attention through PyTorch's fused SDPA kernels."""
+import os
 from typing import Optional, Tuple
 
 import torch
@@ -6,6 +7,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from .relative_position import RelativePositionBias
+
+CPU_HALF_ATTENTION_CHOICES = ('fp32', 'native')
+# How a CPU attends bf16/fp16 inputs: 'fp32' (upcast, the default) or 'native' (their dtype).
+CPU_HALF_ATTENTION = os.environ.get('MMMAE_CPU_HALF_ATTENTION', 'fp32')
+if CPU_HALF_ATTENTION not in CPU_HALF_ATTENTION_CHOICES:
+    raise ValueError(f"MMMAE_CPU_HALF_ATTENTION='{CPU_HALF_ATTENTION}' is not one of "
+                     f'{CPU_HALF_ATTENTION_CHOICES}; unset it for the default (fp32)')
 
 
 def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
@@ -15,10 +23,13 @@ def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
     On a CPU, bf16/fp16 inputs are attended in fp32 and the result cast back: PyTorch's CPU
     flash-attention kernel is slower in bf16 than in fp32 (torch 2.14, one core, forward +
     backward: 1.6x for the MAE decoder's 197 tokens x 32-dim heads, 3.1x for the encoder's
-    50 x 64; docs/benchmarks.md), and fp32 loses nothing in precision. Elsewhere (GPUs) the
-    inputs' dtype is kept, so the flash / memory-efficient kernels run in half precision.
+    50 x 64, on a Zen 4 core without AMX; docs/benchmarks.md), and fp32 loses nothing in
+    precision. ``MMMAE_CPU_HALF_ATTENTION=native`` keeps the half-precision kernel, for CPUs
+    where it is the faster one (``benchmark_pretrain.py --cpu-half-attention`` tells).
+    Elsewhere (GPUs) the inputs' dtype is kept, so the flash / memory-efficient kernels run
+    in half precision.
     """
-    if q.device.type != 'cpu' or q.dtype == torch.float32:
+    if q.device.type != 'cpu' or q.dtype == torch.float32 or CPU_HALF_ATTENTION == 'native':
         return F.scaled_dot_product_attention(
             q, k, v, attn_mask=None if bias is None else bias.to(q.dtype), dropout_p=dropout_p)
     with torch.autocast('cpu', enabled=False):

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import torch
 
 from mmmae.models.layers import Attention, TransformerBlock
@@ -20,3 +24,11 @@ def test_block_keeps_shape_and_uses_official_parameter_names():
     names = set(block.state_dict())
     assert {'norm1.weight', 'attn.qkv.weight', 'attn.proj.bias', 'norm2.bias',
             'mlp.fc1.weight', 'mlp.fc2.bias'} <= names
+
+
+def test_a_wrong_cpu_half_attention_setting_is_refused_by_name():
+    env = dict(os.environ, MMMAE_CPU_HALF_ATTENTION='bf16')
+    result = subprocess.run([sys.executable, '-c', 'import mmmae.models.layers.attention'],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "MMMAE_CPU_HALF_ATTENTION='bf16' is not one of ('fp32', 'native')" in result.stderr
