@@ -31,7 +31,6 @@ from typing import List, Sequence, Tuple, Union
 
 import numpy as np
 from PIL import Image
-from pycocotools import mask as mask_utils
 
 from .mnist5k import atomic_folder, load_mnist5k, mnist5k_split
 
@@ -75,6 +74,7 @@ def paste_digits(digits: Sequence[np.ndarray], size: int,
 
 def coco_annotation(mask: np.ndarray, label: int, image_id: int, ann_id: int) -> dict:
     """COCO instance entry of one boolean mask: RLE segmentation, tight box, pixel area."""
+    from pycocotools import mask as mask_utils  # MMDetection's dependency; pretraining needs none
     rle = mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
     return dict(id=ann_id, image_id=image_id, category_id=label + 1,
                 bbox=[float(v) for v in mask_utils.toBbox(rle)], area=float(mask_utils.area(rle)),
