@@ -1,4 +1,5 @@
 """benchmark_pretrain.py runs every peer a few steps and reports; a smoke test, no timing asserted."""
+import json
 import shutil
 
 import pytest
@@ -24,6 +25,16 @@ def test_three_peers_time_the_same_step_with_their_own_optimizers(capsys):
     assert 'amp bf16, eager' in out and 'TFLOP/step' in out and 'not RSS' in out
     assert 'mmmae CPU half-precision attention fp32' in out
     assert 'mmmae / mmpretrain:' in out and 'mmmae / official-style:' in out
+
+
+def test_json_option_appends_one_line_per_run(tmp_path):
+    out = tmp_path / 'runs.jsonl'
+    for amp in ('off', 'bf16'):
+        benchmark_pretrain.main([*TINY, '--amp', amp, '--peers', 'mmmae', '--json', str(out)])
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r['argv'][-1] for r in records] == [str(out)] * 2
+    assert [r['results']['mmmae']['amp'] for r in records] == ['off', 'bf16']
+    assert records[0]['device'] == 'cpu (1 threads)' and records[0]['torch'] == torch.__version__
 
 
 def test_measured_matmul_peak_gives_mfu_on_a_cpu(capsys, monkeypatch):

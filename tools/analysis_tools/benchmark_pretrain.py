@@ -23,7 +23,10 @@ Examples:
     python tools/analysis_tools/benchmark_pretrain.py --pipeline-folder data/photos --as-jpeg
 """
 import argparse
+import datetime
+import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -470,6 +473,7 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--peak-tflops', type=peak_option,
                         help="the peak for MFU: dense TFLOPS at --amp (a GPU not in the table), or "
                         "'measure': this device's measured matmul rate (CPUs too)")
+    parser.add_argument('--json', metavar='FILE', help='append the results as one JSON line to FILE')
     data = parser.add_argument_group('data mode')
     data.add_argument('--pipeline-folder', help='time the input pipelines on the images in DIR '
                       'instead of the models')
@@ -480,7 +484,21 @@ def main(argv=None) -> Dict[str, dict]:
         attention.CPU_HALF_ATTENTION = args.cpu_half_attention
     if args.threads:
         torch.set_num_threads(args.threads)
-    return run_pipelines(args) if args.pipeline_folder else run_models(args)
+    results = run_pipelines(args) if args.pipeline_folder else run_models(args)
+    if args.json:
+        append_json_line(args.json, argv if argv is not None else sys.argv[1:], args.device, results)
+    return results
+
+
+def append_json_line(path: str, argv: List[str], device: str, results: Dict[str, dict]) -> None:
+    """One line per run: the options, the machine, the date and every peer's results."""
+    machine = torch.cuda.get_device_name(device) if torch.device(device).type == 'cuda' else \
+        f'cpu ({torch.get_num_threads()} threads)'
+    record = dict(argv=list(argv), device=machine, torch=torch.__version__,
+                  date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+                  results=results)
+    with open(path, 'a') as file:
+        file.write(json.dumps(record) + '\n')
 
 
 if __name__ == '__main__':
