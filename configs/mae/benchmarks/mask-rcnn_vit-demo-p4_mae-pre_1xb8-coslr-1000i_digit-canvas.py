@@ -8,7 +8,6 @@
 # Random-init baseline: --cfg-options model.backbone.init_cfg=None
 # Measured (docs/detection_segmentation.md, seeds 0-2): box AP 74.2 / mask AP 64.3 from the demo MAE
 # vs 72.1 / 62.5 random init.
-# vs 72.2 / 62.8 random init.
 _base_ = [
     '../../_base_/models/mask-rcnn_mae-vit-base-p16_simple-fpn.py',
     '../../_base_/datasets/digit-canvas_instance.py',
