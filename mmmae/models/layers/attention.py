@@ -29,7 +29,9 @@ def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
     Elsewhere (GPUs) the inputs' dtype is kept, so the flash / memory-efficient kernels run
     in half precision.
     """
-    if q.device.type != 'cpu' or q.dtype == torch.float32 or CPU_HALF_ATTENTION == 'native':
+    upcast = q.device.type == 'cpu' and q.dtype in (torch.bfloat16, torch.float16) and \
+        CPU_HALF_ATTENTION == 'fp32'
+    if not upcast:
         return F.scaled_dot_product_attention(
             q, k, v, attn_mask=None if bias is None else bias.to(q.dtype), dropout_p=dropout_p)
     with torch.autocast('cpu', enabled=False):

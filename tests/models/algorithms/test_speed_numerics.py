@@ -61,6 +61,14 @@ def test_half_precision_attention_on_a_cpu_runs_the_fp32_kernel(with_bias):
     assert not torch.equal(out, half)  # the bf16 kernel would round inside; a different result
 
 
+def test_only_half_precision_is_upcast_on_a_cpu():
+    generator = torch.Generator().manual_seed(5)
+    q, k, v = (torch.randn(2, 4, 10, 8, generator=generator, dtype=torch.float64) for _ in range(3))
+    out = fused_attention(q, k, v)
+    assert out.dtype == torch.float64
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v), atol=0, rtol=0)
+
+
 def test_bf16_attention_gradients_stay_within_bf16_rounding_of_fp32():
     torch.manual_seed(4)
     attention = Attention(32, num_heads=4, rel_pos_grid=(3, 3))
