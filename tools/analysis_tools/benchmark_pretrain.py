@@ -187,6 +187,13 @@ def make_step(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimi
     return step
 
 
+def device_label(device: torch.device) -> str:
+    """``cpu (N threads)`` or ``cuda (GPU name)``, for the report and the JSON lines."""
+    if device.type == 'cuda':
+        return f'cuda ({torch.cuda.get_device_name(device)})'
+    return f'{device.type} ({torch.get_num_threads()} threads)'
+
+
 def sync(device: torch.device) -> None:
     if device.type == 'cuda':
         torch.cuda.synchronize()
@@ -301,13 +308,11 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
         for name in args.peers:
             times[name].append(timed(steps[name], images, args.steps, device))
     flops = step_flops(args.arch, args.img_size, args.batch)
-    threads = f' ({torch.get_num_threads()} threads)' if device.type == 'cpu' else \
-        f' ({torch.cuda.get_device_name(device)})'
     half_attention = f'mmmae CPU half-precision attention {attention.CPU_HALF_ATTENTION}, ' \
         if device.type == 'cpu' and args.amp != 'off' else ''
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
           f'{args.amp}, {"compiled" if args.compile else "eager"}, '
-          f'{"mmmae with_cp, " if args.with_cp else ""}{device.type}{threads}, {half_attention}'
+          f'{"mmmae with_cp, " if args.with_cp else ""}{device_label(device)}, {half_attention}'
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
@@ -492,9 +497,7 @@ def main(argv=None) -> Dict[str, dict]:
 
 def append_json_line(path: str, argv: List[str], device: str, results: Dict[str, dict]) -> None:
     """One line per run: the options, the machine, the date and every peer's results."""
-    machine = torch.cuda.get_device_name(device) if torch.device(device).type == 'cuda' else \
-        f'cpu ({torch.get_num_threads()} threads)'
-    record = dict(argv=list(argv), device=machine, torch=torch.__version__,
+    record = dict(argv=list(argv), device=device_label(torch.device(device)), torch=torch.__version__,
                   date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                   results=results)
     with open(path, 'a') as file:
