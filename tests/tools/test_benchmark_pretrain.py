@@ -59,10 +59,32 @@ def test_cpu_half_attention_option_picks_mmmaes_attention_kernel(choice, capsys,
     real = torch.nn.functional.scaled_dot_product_attention
     monkeypatch.setattr(torch.nn.functional, 'scaled_dot_product_attention',
                         lambda q, *a, **kw: kernels.append(q.dtype) or real(q, *a, **kw))
+    fp32_kernel = attention._CpuFp32FlashAttention
+    monkeypatch.setattr(fp32_kernel, 'apply', lambda *qkv, real=fp32_kernel.apply:
+                        kernels.append('fp32 kernel') or real(*qkv))
     benchmark_pretrain.main([*TINY, '--amp', 'bf16', '--peers', 'mmmae', '--cpu-half-attention', choice])
     assert attention.CPU_HALF_ATTENTION == choice
     assert f'mmmae CPU half-precision attention {choice}' in capsys.readouterr().out
-    assert (torch.bfloat16 in kernels) == (choice == 'native')  # fp32: every call upcast
+    assert ('fp32 kernel' in kernels) == (choice == 'fp32')  # fp32: every call upcast
+    assert (torch.bfloat16 in kernels) == (choice == 'native')
+
+
+def test_selective_cp_keeps_less_for_backward_and_memory_only_runs_no_step(capsys, monkeypatch):
+    monkeypatch.setattr(benchmark_pretrain, 'make_step', lambda *a: pytest.fail('a step ran'))
+    memory = ['--arch', 'demo', '--img-size', '16', '--batch', '2', '--device', 'cpu',
+              '--memory-only', '--peers', 'mmmae', 'mmpretrain']
+    plain = benchmark_pretrain.main(memory)
+    selective = benchmark_pretrain.main([*memory, '--selective-cp'])
+    out = capsys.readouterr().out
+    assert 'MAE pretraining memory' in out and 'mmmae / mmpretrain: kept for backward' in out
+    assert selective['mmmae']['kept_mib'] < 0.8 * plain['mmmae']['kept_mib']
+    assert selective['mmpretrain'] == plain['mmpretrain']  # the option is mmmae's alone
+    model = benchmark_pretrain.build_mmmae(benchmark_pretrain.model_shape('demo', 16), False, False)
+    params = sum(p.numel() for p in model.parameters())  # float32
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    buffers = sum(b.numel() * b.element_size() for b in model.buffers())
+    # weights, and for the trainable ones a gradient and AdamW's two moments
+    assert plain['mmmae']['state_mib'] * 2**20 == 4 * params + 12 * trainable + buffers
 
 
 @pytest.mark.parametrize('text', ['0', '-3', 'fast'])

@@ -46,6 +46,7 @@ from mmmae.models.layers import attention
 from mmmae.models.backbones.mae_vit import resolve_arch
 from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 from mmmae.utils import register_all_modules
+from mmmae.utils.activation_memory import kept_for_backward
 
 ROOT = Path(__file__).resolve().parents[2]
 MMMAE_SCHEDULE = ROOT / 'configs' / '_base_' / 'schedules' / 'adamw_coslr-300e_mae.py'
@@ -134,18 +135,23 @@ def model_shape(arch: str, img_size: int) -> dict:
                 depth=spec['depth'], num_heads=spec['num_heads'], **DECODER)
 
 
-def build_mmmae(shape: dict, with_cp: bool) -> nn.Module:
+def build_mmmae(shape: dict, with_cp: bool, selective_cp: bool) -> nn.Module:
     model = build_mmmae_mae(**shape)
     model.backbone.with_cp = model.neck.with_cp = with_cp
+    for block in [*model.backbone.blocks, *model.neck.decoder_blocks]:
+        block.selective_cp = selective_cp
     return model
 
 
-def peers(arch: str, img_size: int, with_cp: bool = False) -> Dict[str, Callable[[], tuple]]:
+def peers(arch: str, img_size: int, with_cp: bool = False,
+          selective_cp: bool = False) -> Dict[str, Callable[[], tuple]]:
     """Builders of the three peers, each returning ``(model, loss_fn(model, images))``;
-    ``with_cp``: activation checkpointing in mmmae's encoder and decoder blocks."""
+    ``with_cp`` / ``selective_cp``: activation checkpointing of mmmae's encoder and decoder
+    blocks, whole or of their LayerNorm and GELU outputs only."""
     shape = model_shape(arch, img_size)
     return {
-        'mmmae': lambda: (build_mmmae(shape, with_cp), lambda m, x: m.loss(x)['loss']),
+        'mmmae': lambda: (build_mmmae(shape, with_cp, selective_cp),
+                          lambda m, x: m.loss(x)['loss']),
         'mmpretrain': lambda: (build_mmpretrain_mae(**shape), lambda m, x: m.loss(x, [])['loss']),
         'official-style': lambda: (OfficialStyleMAE(**shape), lambda m, x: m(x)),
     }
@@ -207,6 +213,16 @@ def timed(step: Callable, images: torch.Tensor, steps: int, device: torch.device
         step(images)
     sync(device)
     return (time.perf_counter() - start) / steps
+
+
+def kept_bytes(model: nn.Module, loss_fn: Callable, images: torch.Tensor,
+               amp: Optional[torch.dtype]) -> int:
+    """Bytes the peer's eager forward keeps for backward (its activations, not the parameters):
+    allocator-free, so on a CPU it tells what a GPU keeps with the same kernels."""
+    def forward() -> None:
+        with torch.autocast(images.device.type, dtype=amp or torch.float32, enabled=amp is not None):
+            loss_fn(model, images)
+    return kept_for_backward(forward, model.parameters())
 
 
 def persistent_bytes(model: nn.Module, optimizer: torch.optim.Optimizer) -> int:
@@ -285,12 +301,60 @@ def peak_option(text: str) -> Union[float, str]:
     return value
 
 
-def run_models(args: argparse.Namespace) -> Dict[str, dict]:
+def training_state_bytes(model: nn.Module) -> int:
+    """What training keeps between steps: parameters, buffers, and for each trainable parameter
+    its gradient and AdamW's two moments."""
+    params = sum(p.numel() * p.element_size() for p in model.parameters())
+    trainable = sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
+    return params + 3 * trainable + sum(b.numel() * b.element_size() for b in model.buffers())
+
+
+def model_inputs(args: argparse.Namespace) -> tuple:
+    """The peers' builders and the random images every peer gets."""
     register_all_modules()
-    device = torch.device(args.device)
-    builders = peers(args.arch, args.img_size, args.with_cp)
+    builders = peers(args.arch, args.img_size, args.with_cp, args.selective_cp)
     torch.manual_seed(0)
-    images = torch.randn(args.batch, 3, args.img_size, args.img_size, device=device)
+    return builders, torch.randn(args.batch, 3, args.img_size, args.img_size, device=args.device)
+
+
+def run_memory(args: argparse.Namespace) -> Dict[str, dict]:
+    """``--memory-only``: per peer, the activations one eager forward keeps for backward and the
+    training state, without running a step: sizes a GPU job on any machine."""
+    builders, images = model_inputs(args)
+    print(f'MAE pretraining memory, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
+          f'{args.amp}{", mmmae with_cp" if args.with_cp else ""}'
+          f'{", mmmae selective_cp" if args.selective_cp else ""}, {device_label(images.device)}')
+    print(f'  {"peer":15s} {"amp":4s} {"kept MiB":>9s} {"state MiB":>10s} {"sum MiB":>9s}')
+    results = {}
+    for name in args.peers:
+        model, loss_fn = builders[name]()
+        model = model.to(images.device).train()
+        amp = configured_amp(name, images.device) if args.amp == 'configured' else args.amp
+        kept = kept_bytes(model, loss_fn, images, AMP[amp]) / 2**20
+        state = training_state_bytes(model) / 2**20
+        results[name] = dict(amp=amp, kept_mib=kept, state_mib=state)
+        print(f'  {name:15s} {amp:4s} {kept:9.0f} {state:10.0f} {kept + state:9.0f}')
+    print('  kept: the activations an eager forward keeps for backward (saved tensors, each storage '
+          'once); state: parameters, buffers, gradients and AdamW moments. A step needs their sum '
+          'plus its largest transient buffers (and, on a GPU, the allocator\'s slack)')
+    print_ratios(results, dict(kept_mib='kept for backward', state_mib='state'))
+    return results
+
+
+def print_ratios(results: Dict[str, dict], measures: Dict[str, str]) -> None:
+    """One line per peer: mmmae's value over the peer's for each ``{result key: label}``."""
+    if 'mmmae' not in results:
+        return
+    ours = results['mmmae']
+    for name, theirs in results.items():
+        if name != 'mmmae':
+            print(f'  mmmae / {name}: ' + ', '.join(
+                f'{label} {ours[key] / theirs[key]:.2f}x' for key, label in measures.items()))
+
+
+def run_models(args: argparse.Namespace) -> Dict[str, dict]:
+    builders, images = model_inputs(args)
+    device = images.device
     steps, times, info = {}, {name: [] for name in args.peers}, {}
     for name in args.peers:
         model, loss_fn = builders[name]()
@@ -299,10 +363,11 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
         optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-4, betas=(0.9, 0.95),
                                       weight_decay=0.05, **options)
         amp = configured_amp(name, device) if args.amp == 'configured' else args.amp
+        kept = kept_bytes(model, loss_fn, images, AMP[amp])
         steps[name] = make_step(model, loss_fn, optimizer, AMP[amp], device, args.compile)
         first = timed(steps[name], images, 1, device)  # warm-up (and compilation)
         peak = step_peak_bytes(steps[name], images, device) + persistent_bytes(model, optimizer)
-        info[name] = dict(first_s=first, peak_mib=peak / 2**20, amp=amp,
+        info[name] = dict(first_s=first, peak_mib=peak / 2**20, kept_mib=kept / 2**20, amp=amp,
                           optimizer='AdamW' + ''.join(f' {k}' for k, v in options.items() if v))
     for _ in range(args.rounds):
         for name in args.peers:
@@ -312,11 +377,13 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
         if device.type == 'cpu' and args.amp != 'off' else ''
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
           f'{args.amp}, {"compiled" if args.compile else "eager"}, '
-          f'{"mmmae with_cp, " if args.with_cp else ""}{device_label(device)}, {half_attention}'
+          f'{"mmmae with_cp, " if args.with_cp else ""}'
+          f'{"mmmae selective_cp, " if args.selective_cp else ""}{device_label(device)}, '
+          f'{half_attention}'
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
-          f'{memory:>10s} {"TFLOP/s":>8s} {"MFU":>6s}')
+          f'{memory:>10s} {"kept MiB":>9s} {"TFLOP/s":>8s} {"MFU":>6s}')
     results, peaks = {}, {}
     for name in args.peers:
         seconds, best = statistics.median(times[name]), min(times[name])
@@ -326,16 +393,20 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
             peaks[amp] = peak_tflops(device, amp, args.peak_tflops)
         peak = peaks[amp]
         result = dict(info[name], step_s=seconds, best_s=best, img_per_s=args.batch / seconds,
+                      best_img_per_s=args.batch / best,
                       tflops=achieved, peak_tflops=peak, mfu=achieved / peak if peak else None,
                       compile_s=info[name]['first_s'] - seconds if args.compile else None)
         results[name] = result
         mfu = f'{result["mfu"]:6.1%}' if peak else '   n/a'
         print(f'  {name:15s} {result["amp"]:4s} {result["optimizer"]:12s} {seconds * 1e3:9.1f} '
               f'{best * 1e3:9.1f} {result["img_per_s"]:8.1f} {result["peak_mib"]:10.0f} '
+              f'{result["kept_mib"]:9.0f} '
               f'{achieved:8.3f} {mfu}')
     if device.type != 'cuda':
         print('  * CPU peak: parameters, buffers and optimizer state plus the peak of the tensors one '
               'step allocates (torch profiler), not RSS')
+    print('  kept: the activations an eager forward keeps for backward (saved tensors, each storage '
+          'once, parameters left out)')
     if args.peak_tflops == 'measure':
         print('  MFU against the measured matmul rate: ' + ', '.join(
             f'{amp} {peak:.3f} TFLOP/s' for amp, peak in peaks.items()))
@@ -344,13 +415,8 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     if args.compile:
         print('  compile (first step minus a median step): ' + ', '.join(
             f'{name} {r["compile_s"]:.1f} s' for name, r in results.items()))
-    if 'mmmae' in results:
-        ours = results['mmmae']
-        for name, theirs in results.items():
-            if name != 'mmmae':
-                print(f'  mmmae / {name}: {theirs["step_s"] / ours["step_s"]:.2f}x throughput '
-                      f'(median), {theirs["best_s"] / ours["best_s"]:.2f}x (best); peak memory '
-                      f'{ours["peak_mib"] / theirs["peak_mib"]:.2f}x')
+    print_ratios(results, dict(img_per_s='throughput (median)', best_img_per_s='(best)',
+                               peak_mib='peak memory', kept_mib='kept for backward'))
     return results
 
 
@@ -462,6 +528,8 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--compile', action='store_true', help='torch.compile every peer')
     parser.add_argument('--with-cp', action='store_true',
                         help="activation checkpointing in mmmae's blocks (MMPretrain's MAE has none)")
+    parser.add_argument('--selective-cp', action='store_true',
+                        help="mmmae's blocks recompute their LayerNorm and GELU outputs in backward")
     parser.add_argument('--cpu-half-attention', choices=attention.CPU_HALF_ATTENTION_CHOICES,
                         help="how mmmae attends bf16/fp16 on a CPU: upcast to PyTorch's fp32 "
                         "kernel (mmmae's default) or its native half-precision one "
@@ -478,6 +546,9 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('--peak-tflops', type=peak_option,
                         help="the peak for MFU: dense TFLOPS at --amp (a GPU not in the table), or "
                         "'measure': this device's measured matmul rate (CPUs too)")
+    parser.add_argument('--memory-only', action='store_true',
+                        help='run no step: report the activations each peer keeps for backward and '
+                        'its training state (size a GPU job on any machine)')
     parser.add_argument('--json', metavar='FILE', help='append the results as one JSON line to FILE')
     data = parser.add_argument_group('data mode')
     data.add_argument('--pipeline-folder', help='time the input pipelines on the images in DIR '
@@ -489,7 +560,8 @@ def main(argv=None) -> Dict[str, dict]:
         attention.CPU_HALF_ATTENTION = args.cpu_half_attention
     if args.threads:
         torch.set_num_threads(args.threads)
-    results = run_pipelines(args) if args.pipeline_folder else run_models(args)
+    run = run_pipelines if args.pipeline_folder else run_memory if args.memory_only else run_models
+    results = run(args)
     if args.json:
         append_json_line(args.json, argv if argv is not None else sys.argv[1:], args.device, results)
     return results

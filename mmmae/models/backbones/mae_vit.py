@@ -81,6 +81,8 @@ class MAEViT(BaseModule):
             (ViTDet's windows), overriding the above.
         with_cp: activation checkpointing: in training each block's activations are
             recomputed in backward instead of stored (less memory, about one more forward).
+        selective_cp: recompute only the LayerNorm and GELU outputs in backward (a third
+            less activation memory, no matmul repeated; ``TransformerBlock``).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
@@ -88,7 +90,7 @@ class MAEViT(BaseModule):
                  mask_ratio: float = 0.75, drop_path_rate: float = 0.0,
                  norm_eps: float = 1e-6, rel_pos_bias: bool = False,
                  block_options: Optional[Sequence[dict]] = None, with_cp: bool = False,
-                 init_cfg: Optional[dict] = None) -> None:
+                 selective_cp: bool = False, init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         settings = resolve_arch(arch)
         self.with_cp = with_cp
@@ -107,7 +109,7 @@ class MAEViT(BaseModule):
         rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
         self.blocks = nn.ModuleList([
             TransformerBlock(self.embed_dim, settings['num_heads'], drop_path=rate,
-                             norm_eps=norm_eps,
+                             norm_eps=norm_eps, selective_cp=selective_cp,
                              **{'rel_pos_grid': self.grid_size if rel_pos_bias else None,
                                 **(block_options[index] if block_options else {})})
             for index, rate in enumerate(rates)])

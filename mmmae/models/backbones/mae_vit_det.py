@@ -22,7 +22,8 @@ class MAEViTDet(MAEViT):
     Blocks attend within ``window_size`` windows except the ``global_blocks``
     (default: the last block of each quarter); each block has a relative position
     bias over its window or the whole grid, starting at zero. No cls token and no
-    final norm. ``with_cp`` recomputes block activations in backward to save memory.
+    final norm. ``with_cp`` recomputes block activations in backward to save memory,
+    ``selective_cp`` only their LayerNorm and GELU outputs (see ``MAEViT``).
     A pretraining checkpoint loads with ``init_cfg=dict(type='Pretrained',
     checkpoint=..., prefix='backbone.')``; the position embedding is resampled to
     ``img_size``.
@@ -33,7 +34,7 @@ class MAEViTDet(MAEViT):
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, window_size: int = 14,
                  global_blocks: Optional[Sequence[int]] = None, rel_pos_bias: bool = True,
-                 with_cp: bool = False, norm_eps: float = 1e-6,
+                 with_cp: bool = False, selective_cp: bool = False, norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
         settings = resolve_arch(arch)
         depth = settings['depth']
@@ -54,7 +55,7 @@ class MAEViTDet(MAEViT):
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
                          norm_eps=norm_eps, block_options=options, with_cp=with_cp,
-                         init_cfg=init_cfg)
+                         selective_cp=selective_cp, init_cfg=init_cfg)
         self.global_blocks = self_global
         self.window_size = window_size
         del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected

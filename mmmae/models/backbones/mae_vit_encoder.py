@@ -26,19 +26,21 @@ class MAEViTEncoder(MAEViT):
     embedding is resampled when ``img_size`` gives another patch grid.
     ``frozen=True`` freezes every parameter and keeps the encoder in eval mode
     (no drop path), running it without autograd. ``with_cp`` recomputes block activations
-    in backward to save memory (e.g. ViT-H fine-tuning at 448 px).
+    in backward to save memory (e.g. ViT-H fine-tuning at 448 px), ``selective_cp`` only their
+    LayerNorm and GELU outputs (see ``MAEViT``).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.0, out_type: str = 'avg_featmap', frozen: bool = False,
-                 with_cp: bool = False, norm_eps: float = 1e-6,
+                 with_cp: bool = False, selective_cp: bool = False, norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
         if out_type not in OUT_TYPES:
             raise ValueError(f"out_type '{out_type}' is not one of {OUT_TYPES}")
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, with_cp=with_cp, init_cfg=init_cfg)
+                         norm_eps=norm_eps, with_cp=with_cp, selective_cp=selective_cp,
+                         init_cfg=init_cfg)
         self.out_type = out_type
         if out_type == 'avg_featmap':
             self.norm = nn.Identity()

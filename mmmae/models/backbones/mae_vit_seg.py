@@ -24,18 +24,19 @@ class MAEViTSeg(MAEViT):
     with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.')``; its
     ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
     ``img_size`` and the relative position tables are new. ``with_cp`` recomputes block
-    activations in backward to save memory.
+    activations in backward to save memory, ``selective_cp`` only their LayerNorm and GELU
+    outputs (see ``MAEViT``).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 512,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, out_indices: Optional[Sequence[int]] = None,
-                 rel_pos_bias: bool = True, with_cp: bool = False, norm_eps: float = 1e-6,
-                 init_cfg: Optional[dict] = None) -> None:
+                 rel_pos_bias: bool = True, with_cp: bool = False, selective_cp: bool = False,
+                 norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
                          norm_eps=norm_eps, rel_pos_bias=rel_pos_bias, with_cp=with_cp,
-                         init_cfg=init_cfg)
+                         selective_cp=selective_cp, init_cfg=init_cfg)
         depth = len(self.blocks)
         self.out_indices = tuple(out_indices) if out_indices is not None else \
             default_out_indices(depth)

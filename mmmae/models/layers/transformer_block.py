@@ -7,21 +7,21 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint
 
 from .attention import Attention
+from .selective_recompute import gelu_linear, layer_norm_linear
 from .windows import window_merge, window_partition
 
 
 class Mlp(nn.Module):
     """Two linear layers with GELU: ``fc1`` and ``fc2`` as in timm."""
 
-    def __init__(self, dim: int, hidden_dim: int, drop: float = 0.0) -> None:
+    def __init__(self, dim: int, hidden_dim: int) -> None:
         super().__init__()
         self.fc1 = nn.Linear(dim, hidden_dim)
         self.act = nn.GELU()
         self.fc2 = nn.Linear(hidden_dim, dim)
-        self.drop = nn.Dropout(drop)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.drop(self.fc2(self.drop(self.act(self.fc1(x)))))
+        return self.fc2(self.act(self.fc1(x)))
 
 
 class TransformerBlock(nn.Module):
@@ -29,13 +29,19 @@ class TransformerBlock(nn.Module):
 
     With ``window_size > 0`` attention runs inside non-overlapping windows of the
     patch grid (ViTDet); ``forward`` then needs the grid ``(h, w)`` of the tokens.
+    With ``selective_cp`` backward recomputes the LayerNorm and GELU outputs that the
+    linear layers read instead of storing them (one third less activation memory for
+    an extra elementwise pass; ``selective_recompute.py``); the first LayerNorm of a
+    window-attention block is stored as usual.
     """
 
     def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0,
                  qkv_bias: bool = True, drop_path: float = 0.0, norm_eps: float = 1e-6,
-                 rel_pos_grid: Optional[Tuple[int, int]] = None, window_size: int = 0) -> None:
+                 rel_pos_grid: Optional[Tuple[int, int]] = None, window_size: int = 0,
+                 selective_cp: bool = False) -> None:
         super().__init__()
         self.window_size = window_size
+        self.selective_cp = selective_cp
         self.norm1 = nn.LayerNorm(dim, eps=norm_eps)
         self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias, rel_pos_grid=rel_pos_grid)
         self.norm2 = nn.LayerNorm(dim, eps=norm_eps)
@@ -43,13 +49,18 @@ class TransformerBlock(nn.Module):
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
     def forward(self, x: torch.Tensor, grid_hw: Optional[Tuple[int, int]] = None) -> torch.Tensor:
-        y = self.norm1(x)
+        recompute = self.selective_cp and torch.is_grad_enabled()
         if self.window_size:
-            windows, padded = window_partition(y, grid_hw, self.window_size)
+            windows, padded = window_partition(self.norm1(x), grid_hw, self.window_size)
             y = window_merge(self.attn(windows), grid_hw, padded, self.window_size)
+        elif recompute:
+            y = self.attn.attend(layer_norm_linear(x, self.norm1, self.attn.qkv), grid_hw)
         else:
-            y = self.attn(y, grid_hw)
+            y = self.attn(self.norm1(x), grid_hw)
         x = x + self.drop_path(y)
+        if recompute:
+            hidden = layer_norm_linear(x, self.norm2, self.mlp.fc1)
+            return x + self.drop_path(gelu_linear(hidden, self.mlp.fc2))
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
 

@@ -29,12 +29,13 @@ class MAEDecoder(BaseModule):
         decoder_num_heads: decoder attention heads (paper: 16).
         mlp_ratio: MLP hidden width over decoder width (paper: 4).
         with_cp: activation checkpointing of the decoder blocks (see ``MAEViT``).
+        selective_cp: recompute only LayerNorm and GELU outputs (see ``MAEViT``).
     """
 
     def __init__(self, img_size: Union[int, Tuple[int, int]] = 224, patch_size: int = 16,
                  in_channels: int = 3, embed_dim: int = 768, decoder_embed_dim: int = 512,
                  decoder_depth: int = 8, decoder_num_heads: int = 16, mlp_ratio: float = 4.0,
-                 norm_eps: float = 1e-6, with_cp: bool = False,
+                 norm_eps: float = 1e-6, with_cp: bool = False, selective_cp: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.with_cp = with_cp
@@ -49,7 +50,8 @@ class MAEDecoder(BaseModule):
         self.decoder_pos_embed = nn.Parameter(
             sincos_2d_position_embedding(self.grid_size, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
-            TransformerBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps)
+            TransformerBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps,
+                             selective_cp=selective_cp)
             for _ in range(decoder_depth)])
         self.decoder_norm = nn.LayerNorm(decoder_embed_dim, eps=norm_eps)
         self.decoder_pred = nn.Linear(decoder_embed_dim, patch_size**2 * in_channels)

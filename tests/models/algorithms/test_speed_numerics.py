@@ -3,14 +3,18 @@ and gradients as the plain fp32 computation, within the tolerances stated in eac
 
 (compiled vs eager: tests/tools/test_train_and_resume.py, through the config's ``compile``.)
 """
+from unittest import mock
+
 import pytest
 import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from _helpers import tiny_mae_cfg
+from mmmae.models.layers import attention
 from mmmae.models.layers.attention import Attention, fused_attention
 from mmmae.registry import MODELS
+from mmmae.utils.activation_memory import kept_for_backward
 
 
 def build(neck=None, **backbone) -> torch.nn.Module:
@@ -25,10 +29,11 @@ def batch():
     return torch.randn(4, 3, 32, 32, generator=generator), torch.rand(4, 16, generator=generator)
 
 
-def loss_and_grads(model, images, noise, seed=2):
+def loss_and_grads(model, images, noise, seed=2, amp=False):
     model.zero_grad(set_to_none=True)
     torch.manual_seed(seed)  # drop path draws
-    loss = model.loss(images, noise)['loss']
+    with torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp):
+        loss = model.loss(images, noise)['loss']
     loss.backward()
     return loss.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
 
@@ -47,6 +52,13 @@ def test_fused_attention_gives_the_loss_and_grads_of_math_attention():
     assert_same(loss_and_grads(model, images, noise), reference, atol=1e-5, rtol=1e-4)
 
 
+def attention_output_and_grads(attend, inputs, weights):
+    q, k, v = (t.clone().requires_grad_() for t in inputs)
+    out = attend(q, k, v)
+    (out.to(weights.dtype) * weights).sum().backward()
+    return out, q.grad, k.grad, v.grad
+
+
 @pytest.mark.parametrize('with_bias', [False, True])
 def test_half_precision_attention_on_a_cpu_runs_the_fp32_kernel(with_bias):
     generator = torch.Generator().manual_seed(3)
@@ -59,6 +71,31 @@ def test_half_precision_attention_on_a_cpu_runs_the_fp32_kernel(with_bias):
     torch.testing.assert_close(out, fp32.bfloat16(), atol=0, rtol=0)  # the fp32 result, rounded once
     half = F.scaled_dot_product_attention(q, k, v, attn_mask=None if bias is None else bias.bfloat16())
     assert not torch.equal(out, half)  # the bf16 kernel would round inside; a different result
+
+
+def test_fp32_cpu_attention_gradients_are_closer_to_exact_than_the_bf16_kernels():
+    generator = torch.Generator().manual_seed(6)
+    inputs = [torch.randn(2, 4, 50, 32, generator=generator).bfloat16() for _ in range(3)]
+    weights = torch.randn(2, 4, 50, 32, generator=generator)
+    exact = attention_output_and_grads(F.scaled_dot_product_attention,
+                                       [t.double() for t in inputs], weights.double())
+    ours = attention_output_and_grads(fused_attention, inputs, weights)
+    with torch.nn.attention.sdpa_kernel(SDPBackend.FLASH_ATTENTION):
+        half = attention_output_and_grads(F.scaled_dot_product_attention, inputs, weights)
+    def error(result, index):
+        return ((result[index].double() - exact[index]).norm() / exact[index].norm()).item()
+    for index in (1, 2, 3):  # the gradients of q, k and v
+        assert error(ours, index) < 2.8e-3 and error(ours, index) < error(half, index), index
+
+
+def test_fp32_cpu_attention_keeps_what_the_bf16_kernel_keeps_for_backward():
+    q, k, v = (torch.randn(2, 4, 10, 8, dtype=torch.bfloat16, requires_grad=True) for _ in range(3))
+    kept = {}
+    for setting in ('fp32', 'native'):
+        with mock.patch.object(attention, 'CPU_HALF_ATTENTION', setting):
+            kept[setting] = kept_for_backward(lambda: fused_attention(q, k, v))
+    logsumexp = 2 * 4 * 10 * 4
+    assert kept['fp32'] == kept['native'] == 4 * q.numel() * 2 + logsumexp  # q, k, v, output
 
 
 def test_only_half_precision_is_upcast_on_a_cpu():
@@ -97,6 +134,28 @@ def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes()
     with torch.no_grad():  # nothing to recompute without autograd
         checkpointed.loss(images, noise)
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize('amp', [False, True])
+def test_selective_recompute_gives_the_loss_and_grads_of_storing_everything(amp):
+    images, noise = batch()
+    plain = build(drop_path_rate=0.2)
+    selective = build(neck=dict(selective_cp=True), drop_path_rate=0.2, selective_cp=True)
+    assert_same(loss_and_grads(selective, images, noise, amp=amp),
+                loss_and_grads(plain, images, noise, amp=amp), atol=1e-6, rtol=1e-5)
+
+
+def test_selective_recompute_keeps_no_layer_norm_or_gelu_output():
+    images, noise = batch()
+    kept = {}
+    for selective in (False, True):
+        model = build(neck=dict(selective_cp=selective), selective_cp=selective)
+        kept[selective] = kept_for_backward(lambda m=model: m.loss(images, noise), model.parameters())
+    # fp32, per block: the outputs of its two LayerNorms [N, T, D] and of its GELU [N, T, 4D];
+    # the encoder's 2 blocks see 1 + 4 tokens of width 64, the decoder's block 1 + 16 of 32
+    per_token = {64: 2 * 64 + 4 * 64, 32: 2 * 32 + 4 * 32}
+    assert kept[False] - kept[True] == 4 * 4 * (2 * 5 * per_token[64] + 17 * per_token[32])
+    assert kept[True] < 0.8 * kept[False]
 
 
 def test_bf16_autocast_loss_is_within_one_percent_of_fp32():

@@ -1,4 +1,5 @@
-"""``with_cp`` on the downstream backbones: same features and gradients, blocks recomputed in backward."""
+"""``with_cp`` and ``selective_cp`` on the downstream backbones: same features and gradients;
+with ``with_cp`` the blocks run again in backward."""
 import pytest
 import torch
 
@@ -19,11 +20,12 @@ def features_and_grads(backbone, images):
     return outputs, {n: p.grad for n, p in backbone.named_parameters() if p.grad is not None}
 
 
+@pytest.mark.parametrize('option', ['with_cp', 'selective_cp'])
 @pytest.mark.parametrize('kind', sorted(BACKBONES))
-def test_with_cp_gives_the_same_features_and_grads_and_recomputes(kind):
+def test_checkpointing_gives_the_same_features_and_grads(kind, option):
     torch.manual_seed(0)
     plain = BACKBONES[kind]().train()
-    checkpointed = BACKBONES[kind](with_cp=True).train()
+    checkpointed = BACKBONES[kind](**{option: True}).train()
     checkpointed.load_state_dict(plain.state_dict())
     calls = []
     checkpointed.blocks[0].register_forward_pre_hook(lambda *_: calls.append(1))
@@ -34,4 +36,4 @@ def test_with_cp_gives_the_same_features_and_grads_and_recomputes(kind):
     assert grads.keys() == cp_grads.keys() and len(grads) > 10
     for name in grads:
         torch.testing.assert_close(cp_grads[name], grads[name], atol=1e-6, rtol=1e-5, msg=name)
-    assert len(calls) == 2  # forward, then again in backward
+    assert len(calls) == (2 if option == 'with_cp' else 1)  # whole blocks run again in backward
