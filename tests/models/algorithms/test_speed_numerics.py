@@ -145,6 +145,16 @@ def test_selective_recompute_gives_the_loss_and_grads_of_storing_everything(amp)
                 loss_and_grads(plain, images, noise, amp=amp), atol=1e-6, rtol=1e-5)
 
 
+def test_selective_recompute_compiles_to_the_eager_loss_and_grads():
+    images, noise = batch()
+    model = build(neck=dict(selective_cp=True), selective_cp=True)
+    eager = loss_and_grads(model, images, noise)
+    compiled_loss = torch.compile(model.loss)
+    with mock.patch.object(model, 'loss', compiled_loss):
+        compiled = loss_and_grads(model, images, noise)
+    assert_same(compiled, eager, atol=1e-6, rtol=1e-5)
+
+
 def test_selective_recompute_keeps_no_layer_norm_or_gelu_output():
     images, noise = batch()
     kept = {}
