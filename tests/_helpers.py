@@ -9,4 +9,3 @@ def tiny_mae_cfg(**backbone) -> dict:
                       img_size=32, patch_size=8, **backbone),
         neck=dict(type='MAEDecoder', decoder_embed_dim=32, decoder_depth=1, decoder_num_heads=4),
         head=dict(type='MAEPixelHead', norm_pix=True))
-

@@ -301,6 +301,20 @@ def peak_option(text: str) -> Union[float, str]:
     return value
 
 
+KEPT_NOTE = ('kept: the activations an eager forward keeps for backward (saved tensors, each '
+             'storage once, parameters left out)')
+
+
+def mmmae_options(args: argparse.Namespace) -> str:
+    """``', mmmae with_cp'`` and so on, for the memory options set on mmmae's blocks."""
+    return ''.join(f', mmmae {name}' for name in ('with_cp', 'selective_cp') if getattr(args, name))
+
+
+def peer_amp(args: argparse.Namespace, peer: str, device: torch.device) -> str:
+    """``--amp``, or with ``configured`` the peer's own precision on ``device``."""
+    return configured_amp(peer, device) if args.amp == 'configured' else args.amp
+
+
 def training_state_bytes(model: nn.Module) -> int:
     """What training keeps between steps: parameters, buffers, and for each trainable parameter
     its gradient and AdamW's two moments."""
@@ -322,21 +336,19 @@ def run_memory(args: argparse.Namespace) -> Dict[str, dict]:
     training state, without running a step: sizes a GPU job on any machine."""
     builders, images = model_inputs(args)
     print(f'MAE pretraining memory, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
-          f'{args.amp}{", mmmae with_cp" if args.with_cp else ""}'
-          f'{", mmmae selective_cp" if args.selective_cp else ""}, {device_label(images.device)}')
+          f'{args.amp}{mmmae_options(args)}, {device_label(images.device)}')
     print(f'  {"peer":15s} {"amp":4s} {"kept MiB":>9s} {"state MiB":>10s} {"sum MiB":>9s}')
     results = {}
     for name in args.peers:
         model, loss_fn = builders[name]()
         model = model.to(images.device).train()
-        amp = configured_amp(name, images.device) if args.amp == 'configured' else args.amp
+        amp = peer_amp(args, name, images.device)
         kept = kept_bytes(model, loss_fn, images, AMP[amp]) / 2**20
         state = training_state_bytes(model) / 2**20
         results[name] = dict(amp=amp, kept_mib=kept, state_mib=state)
         print(f'  {name:15s} {amp:4s} {kept:9.0f} {state:10.0f} {kept + state:9.0f}')
-    print('  kept: the activations an eager forward keeps for backward (saved tensors, each storage '
-          'once); state: parameters, buffers, gradients and AdamW moments. A step needs their sum '
-          'plus its largest transient buffers (and, on a GPU, the allocator\'s slack)')
+    print(f'  {KEPT_NOTE}; state: parameters, buffers, gradients and AdamW moments. A step needs '
+          'their sum plus its largest transient buffers (and, on a GPU, the allocator\'s slack)')
     print_ratios(results, dict(kept_mib='kept for backward', state_mib='state'))
     return results
 
@@ -362,7 +374,7 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
         options = optimizer_options(name, args.same_optimizer)
         optimizer = torch.optim.AdamW(model.parameters(), lr=1.5e-4, betas=(0.9, 0.95),
                                       weight_decay=0.05, **options)
-        amp = configured_amp(name, device) if args.amp == 'configured' else args.amp
+        amp = peer_amp(args, name, device)
         kept = kept_bytes(model, loss_fn, images, AMP[amp])
         steps[name] = make_step(model, loss_fn, optimizer, AMP[amp], device, args.compile)
         first = timed(steps[name], images, 1, device)  # warm-up (and compilation)
@@ -376,10 +388,8 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     half_attention = f'mmmae CPU half-precision attention {attention.CPU_HALF_ATTENTION}, ' \
         if device.type == 'cpu' and args.amp != 'off' else ''
     print(f'MAE pretraining step, arch {args.arch}, {args.img_size}px, batch {args.batch}, amp '
-          f'{args.amp}, {"compiled" if args.compile else "eager"}, '
-          f'{"mmmae with_cp, " if args.with_cp else ""}'
-          f'{"mmmae selective_cp, " if args.selective_cp else ""}{device_label(device)}, '
-          f'{half_attention}'
+          f'{args.amp}, {"compiled" if args.compile else "eager"}{mmmae_options(args)}, '
+          f'{device_label(device)}, {half_attention}'
           f'{args.rounds} rounds x {args.steps} steps, {flops / 1e12:.3f} TFLOP/step')
     memory = 'peak MiB' if device.type == 'cuda' else 'peak MiB*'
     print(f'  {"peer":15s} {"amp":4s} {"optimizer":12s} {"ms/step":>9s} {"best":>9s} {"img/s":>8s} '
@@ -405,8 +415,7 @@ def run_models(args: argparse.Namespace) -> Dict[str, dict]:
     if device.type != 'cuda':
         print('  * CPU peak: parameters, buffers and optimizer state plus the peak of the tensors one '
               'step allocates (torch profiler), not RSS')
-    print('  kept: the activations an eager forward keeps for backward (saved tensors, each storage '
-          'once, parameters left out)')
+    print(f'  {KEPT_NOTE}')
     if args.peak_tflops == 'measure':
         print('  MFU against the measured matmul rate: ' + ', '.join(
             f'{amp} {peak:.3f} TFLOP/s' for amp, peak in peaks.items()))

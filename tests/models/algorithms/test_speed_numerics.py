@@ -1,7 +1,8 @@
 """The speed options leave the numbers alone: on the same weights and mask they give the same loss
 and gradients as the plain fp32 computation, within the tolerances stated in each test.
 
-(compiled vs eager: tests/tools/test_train_and_resume.py, through the config's ``compile``.)
+(compiled vs eager of a whole run: tests/tools/test_train_and_resume.py, through the config's
+``compile``; of ``selective_cp``'s autograd functions: here.)
 """
 from unittest import mock
 
