@@ -13,6 +13,32 @@ torch.set_num_threads(min(2, os.cpu_count() or 1))
 DEMO_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'cuda: the CUDA variant of a test; skipped without a GPU '
+                            '(tools/gpu_check.sh runs them with -m cuda)')
+
+
+DEVICES = [
+    pytest.param('cpu', id='cpu'),
+    pytest.param('cuda', id='cuda', marks=[
+        pytest.mark.cuda,
+        pytest.mark.skipif(not torch.cuda.is_available(), reason='needs a CUDA GPU')]),
+]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request) -> torch.device:
+    """Each test that takes it runs on the CPU and, where there is one, on a CUDA GPU; on the
+    GPU with TF32 off, so that fp32 means fp32 there too."""
+    if request.param != 'cuda':
+        yield torch.device('cpu')
+        return
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    yield torch.device('cuda')
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
 @pytest.fixture(scope='session', autouse=True)
 def registered():
     from mmmae.utils import register_all_modules

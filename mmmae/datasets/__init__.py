@@ -1,8 +1,9 @@
 """Data helpers mmmae adds to MMPretrain's datasets (the demo data) and its image loader."""
 from .digit_canvas import write_digit_canvas
 from .mnist5k import load_mnist5k, write_mnist5k
-from .photo_folder import write_photo_folder
+from .photo_folder import write_imagenet_like, write_photo_folder
 from .transforms import BadImageError, LoadImage, LoadImageBytes, decode_image
 
 __all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'decode_image', 'load_mnist5k',
-           'write_digit_canvas', 'write_mnist5k', 'write_photo_folder']
+           'write_digit_canvas', 'write_imagenet_like', 'write_mnist5k',
+           'write_photo_folder']

@@ -1,9 +1,15 @@
-"""A folder of unlabelled photographs in the shapes users' own collections come in.
+"""Folders of real photographs for examples, tests and benchmarks (scikit-image's photographs).
 
 ``write_photo_folder`` saves the photographs that ship with scikit-image into nested folders
 as JPEG, PNG and WebP files, in RGB, greyscale, RGBA and palette modes and at their own,
 differing sizes (102 to 1411 pixels a side). It is the example data of the custom-folder
 pretraining config and of its tests: what works on it works on a user's folder of photos.
+
+``write_imagenet_like`` writes many JPEGs in ImageNet's layout and sizes, cropped and scaled from
+the colour photographs: for decode and training benchmarks.
+
+scikit-image is imported when a photograph is loaded: it is a test and example requirement, not
+one of mmmae's runtime requirements.
 """
 import os
 from pathlib import Path
@@ -11,7 +17,6 @@ from typing import Union
 
 import numpy as np
 from PIL import Image
-from skimage import data as photos
 
 from .mnist5k import atomic_folder
 
@@ -45,6 +50,7 @@ PHOTOS = {
 
 def load_photo(name: str) -> np.ndarray:
     """A scikit-image photograph as uint8 (boolean masks become 0 / 255; pairs give the first)."""
+    from skimage import data as photos
     image = getattr(photos, name)()
     if isinstance(image, tuple):
         image = image[0]
@@ -69,4 +75,47 @@ def write_photo_folder(root: Union[str, os.PathLike]) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             lossy = path.suffix in ('.jpg', '.webp')
             image.save(path, **(dict(quality=90) if lossy else {}))
+    return root
+
+
+# ImageNet's training images: mostly 500 px on the long side, 333-375 on the short, JPEG
+IMAGENET_LONG_SIDE = (400, 500)
+IMAGENET_ASPECT = (0.66, 0.9)
+
+
+def write_imagenet_like(root: Union[str, os.PathLike], count: int, classes: int = 10,
+                        seed: int = 0) -> Path:
+    """Write ``count`` RGB JPEGs (quality 90) as ``root/train/n<class>/<index>.JPEG``, each a
+    random crop of a colour photograph scaled to ImageNet's sizes, and their list
+    ``root/meta/train.txt``, unless ``root`` already holds them; return ``root``. The ImageNet
+    pretraining configs read it with ``train_dataloader.dataset.data_root=root``."""
+    root = Path(root)
+    done = root / '.complete'
+    if done.is_file() and done.read_text() == f'{count} {classes} {seed}':
+        return root
+    rng = np.random.default_rng(seed)
+    sources = [Image.fromarray(load_photo(name)).convert('RGB')
+               for name, mode in PHOTOS.values() if mode != 'L']
+    with atomic_folder(root) as tmp:
+        lines = []
+        for index in range(count):
+            source = sources[index % len(sources)]
+            long_side = int(rng.integers(*IMAGENET_LONG_SIDE, endpoint=True))
+            short_side = int(long_side * rng.uniform(*IMAGENET_ASPECT))
+            width = int(source.width * rng.uniform(0.5, 1.0))
+            height = min(source.height, int(width * short_side / long_side))
+            left = int(rng.integers(0, source.width - width + 1))
+            top = int(rng.integers(0, source.height - height + 1))
+            image = source.crop((left, top, left + width, top + height)).resize(
+                (long_side, short_side), Image.BICUBIC)
+            if rng.random() < 0.5:
+                image = image.transpose(Image.FLIP_LEFT_RIGHT)
+            label = index % classes
+            rel = f'n{label:08d}/{index:06d}.JPEG'
+            (tmp / 'train' / rel).parent.mkdir(parents=True, exist_ok=True)
+            image.save(tmp / 'train' / rel, quality=90)
+            lines.append(f'{rel} {label}\n')
+        (tmp / 'meta').mkdir()
+        (tmp / 'meta' / 'train.txt').write_text(''.join(lines))
+        (tmp / '.complete').write_text(f'{count} {classes} {seed}')
     return root

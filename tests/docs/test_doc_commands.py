@@ -11,6 +11,7 @@ checked without running them (docs/contributing.md, "Commands in the docs"):
   every ``--option`` must appear in that text;
 - ``tools/dist_train.sh``, ``dist_test.sh``, ``slurm_train.sh``, ``slurm_test.sh``: their
   positional arguments are there and what they pass on parses with tools/train.py / test.py;
+  any other ``tools/*.sh``: its ``--options`` appear in its ``--help``;
 - ``python -m MODULE``: the module is importable; ``mkdocs build|serve``: the options parse;
 - every ``tools/``, ``configs/``, ``tests/`` ... path named exists;
 - ``source``, ``export``, ``cd`` and ``NAME=value`` lines are accepted; ``$NAME`` takes the value
@@ -208,7 +209,8 @@ def tool_parser(script: Path) -> Optional[argparse.ArgumentParser]:
 
 @functools.lru_cache(maxsize=None)
 def help_text(script: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(script), '--help'], cwd=ROOT, capture_output=True,
+    interpreter = 'bash' if script.suffix == '.sh' else sys.executable
+    return subprocess.run([interpreter, str(script), '--help'], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -349,6 +351,8 @@ def command_problems(command: Command) -> List[str]:
             return problems  # already reported as missing
         if not os.access(ROOT / program, os.X_OK):
             return problems + [f'{program} is not executable']
+        if program.endswith('.sh'):  # its options are checked against its --help
+            return problems + help_problems(ROOT / program, args)
         return problems + (tool_problems(program, args) if program.endswith('.py') else [])
     return problems + [f'unknown program {program!r}: teach tests/docs/test_doc_commands.py to '
                        'check it, or mark the command "# needs a GPU" / "# needs a cluster" '

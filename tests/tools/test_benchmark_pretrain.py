@@ -6,6 +6,8 @@ import pytest
 import torch
 
 import benchmark_pretrain
+from mmmae.benchmark import measure, step
+from mmmae.benchmark.peers import ROOT, peers
 from mmmae.datasets import write_photo_folder
 from mmmae.engine import cpu_has_native_bf16
 from mmmae.models.layers import attention
@@ -39,8 +41,8 @@ def test_json_option_appends_one_line_per_run(tmp_path):
 
 def test_measured_matmul_peak_gives_mfu_on_a_cpu(capsys, monkeypatch):
     measured = []
-    real = benchmark_pretrain.matmul_tflops
-    monkeypatch.setattr(benchmark_pretrain, 'matmul_tflops',
+    real = measure.matmul_tflops
+    monkeypatch.setattr(measure, 'matmul_tflops',
                         lambda device, amp: measured.append(amp) or real(device, amp, size=256))
     results = benchmark_pretrain.main([*TINY, '--amp', 'off', '--peak-tflops', 'measure',
                                        '--peers', 'mmmae', 'mmpretrain'])
@@ -48,8 +50,9 @@ def test_measured_matmul_peak_gives_mfu_on_a_cpu(capsys, monkeypatch):
     peak = results['mmmae']['peak_tflops']
     assert peak > 0 and results['mmpretrain']['peak_tflops'] == peak
     for result in results.values():
-        assert result['mfu'] == pytest.approx(result['tflops'] / peak)
-    assert 'MFU against the measured matmul rate: off' in capsys.readouterr().out
+        assert result['mfu'] == pytest.approx(result['tflops'] / peak) == result['mfu_measured']
+        assert result['measured_tflops'] == peak
+    assert 'measured matmul rate: off' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize('choice', ['fp32', 'native'])
@@ -70,7 +73,7 @@ def test_cpu_half_attention_option_picks_mmmaes_attention_kernel(choice, capsys,
 
 
 def test_selective_cp_keeps_less_for_backward_and_memory_only_runs_no_step(capsys, monkeypatch):
-    monkeypatch.setattr(benchmark_pretrain, 'make_step', lambda *a: pytest.fail('a step ran'))
+    monkeypatch.setattr(step, 'make_step', lambda *a: pytest.fail('a step ran'))
     memory = ['--arch', 'demo', '--img-size', '16', '--batch', '2', '--device', 'cpu',
               '--memory-only', '--peers', 'mmmae', 'mmpretrain']
     plain = benchmark_pretrain.main(memory)
@@ -79,12 +82,40 @@ def test_selective_cp_keeps_less_for_backward_and_memory_only_runs_no_step(capsy
     assert 'MAE pretraining memory' in out and 'mmmae / mmpretrain: kept for backward' in out
     assert selective['mmmae']['kept_mib'] < 0.8 * plain['mmmae']['kept_mib']
     assert selective['mmpretrain'] == plain['mmpretrain']  # the option is mmmae's alone
-    model = benchmark_pretrain.build_mmmae(benchmark_pretrain.model_shape('demo', 16), False, False)
+    model = peers('demo', 16)['mmmae']()[0]
     params = sum(p.numel() for p in model.parameters())  # float32
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     buffers = sum(b.numel() * b.element_size() for b in model.buffers())
     # weights, and for the trainable ones a gradient and AdamW's two moments
     assert plain['mmmae']['state_mib'] * 2**20 == 4 * params + 12 * trainable + buffers
+
+
+def test_selective_cp_peer_and_profile_report_against_plain_mmmae(capsys):
+    results = benchmark_pretrain.main([*TINY, '--peers', 'mmmae', 'mmmae-selective-cp',
+                                       '--profile', '4'])
+    assert results['mmmae-selective-cp']['kept_mib'] < 0.8 * results['mmmae']['kept_mib']
+    assert results['mmmae']['flops_per_step'] == results['mmmae-selective-cp']['flops_per_step']
+    for result in results.values():
+        kernels = result['top_kernels']
+        assert len(kernels) == 4 and all(k['ms'] > 0 and 0 < k['share'] <= 1 for k in kernels)
+        assert [k['ms'] for k in kernels] == sorted((k['ms'] for k in kernels), reverse=True)
+    out = capsys.readouterr().out
+    assert 'mmmae / mmmae-selective-cp: throughput' in out and 'mmmae top kernel:' in out
+
+
+def test_config_mode_times_mmmae_at_the_configs_batch_and_memory_options(tmp_path, capsys):
+    demo = ROOT / 'configs/mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
+    config = tmp_path / 'selective.py'
+    config.write_text(f"_base_ = '{demo}'\n"
+                      "model = dict(backbone=dict(selective_cp=True), neck=dict(selective_cp=True))\n"
+                      "train_dataloader = dict(batch_size=3)\n")
+    run = ['--amp', 'configured', '--rounds', '1', '--steps', '1', '--device', 'cpu']
+    results = benchmark_pretrain.main(['--config', str(config), *run])
+    plain = benchmark_pretrain.main(['--config', str(demo), '--batch', '3', *run])
+    assert set(results) == {'mmmae'} and results['mmmae']['amp'] == 'off'  # the demo trains in fp32
+    assert results['mmmae']['flops_per_step'] == plain['mmmae']['flops_per_step']
+    assert results['mmmae']['kept_mib'] < 0.8 * plain['mmmae']['kept_mib']  # selective_cp is on
+    assert f'config {config}, 32px, batch 3' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize('text', ['0', '-3', 'fast'])

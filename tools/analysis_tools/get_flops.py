@@ -12,14 +12,12 @@ Example:
     python tools/analysis_tools/get_flops.py configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py
 """
 import argparse
-from typing import Callable
 
 import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
-from torch.nn.attention import SDPBackend, sdpa_kernel
-from torch.utils.flop_counter import FlopCounterMode
 
+from mmmae.benchmark.measure import counted_flops
 from mmmae.models import MAE
 from mmmae.registry import MODELS
 from mmmae.utils import register_all_modules
@@ -49,14 +47,6 @@ def complexity(config: str) -> dict:
         with torch.no_grad():
             flops = counted_flops(run, images)
     return dict(params=params, trainable_params=trainable, forward_flops=flops)
-
-
-def counted_flops(run: Callable, *args) -> int:
-    """FLOPs (2 per multiply-add) of ``run(*args)``; the math attention backend runs as matmuls
-    the counter sees."""
-    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        run(*args)
-    return counter.get_total_flops()
 
 
 def main(argv=None) -> None:

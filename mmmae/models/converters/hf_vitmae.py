@@ -1,11 +1,13 @@
 """Hugging Face ``ViTMAEForPreTraining`` / ``ViTMAEModel`` checkpoints <-> mmmae's MAE.
 
-Hugging Face keeps the BERT-style names (``encoder.layer.N.attention.attention.query``,
-``intermediate.dense``, ``layernorm_before``, ...) and three separate query/key/value
-linears; mmmae uses the official MAE names and one fused ``qkv`` linear (rows in
-q, k, v order). ``ViTMAEForPreTraining`` puts the encoder under ``vit.`` and the
-decoder under ``decoder.``; ``ViTMAEModel`` (encoder only) has no prefix. Apart from
-fusing and splitting qkv, tensors are not changed.
+Hugging Face keeps separate query/key/value linears; mmmae uses the official MAE names and one
+fused ``qkv`` linear (rows in q, k, v order). transformers 4 names the layers BERT-style
+(``encoder.layer.N.attention.attention.query``, ``intermediate.dense``, ...); transformers 5
+renamed them in memory (``layers.N.attention.q_proj``, ``mlp.fc1``, ...) and its
+``save_pretrained`` writes yet another mix (``decoder.decoder_encoder.layer.N``). All three are
+read; the installed transformers' in-memory layout is written unless one is named.
+``ViTMAEForPreTraining`` puts the encoder under ``vit.`` and the decoder under ``decoder.``;
+``ViTMAEModel`` (encoder only) has no prefix. Apart from fusing and splitting qkv, tensors are not changed.
 """
 import re
 from collections import OrderedDict
@@ -13,8 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
-# (Hugging Face name, mmmae name) inside one transformer layer
-_BLOCK_PAIRS: List[Tuple[str, str]] = [
+_V4_LAYER = [
     ('layernorm_before.', 'norm1.'),
     ('layernorm_after.', 'norm2.'),
     ('attention.attention.query.', 'attn.query.'),  # fused into attn.qkv. afterwards
@@ -24,32 +25,64 @@ _BLOCK_PAIRS: List[Tuple[str, str]] = [
     ('intermediate.dense.', 'mlp.fc1.'),
     ('output.dense.', 'mlp.fc2.'),
 ]
-# (Hugging Face key without 'vit.', mmmae key); '{}' is a layer index, a trailing '.'
-# stands for 'weight' or 'bias'
-_PAIRS: List[Tuple[str, str]] = [
-    ('embeddings.cls_token', 'backbone.cls_token'),
-    ('embeddings.position_embeddings', 'backbone.pos_embed'),
-    ('embeddings.patch_embeddings.projection.', 'backbone.patch_embed.proj.'),
-    *[('encoder.layer.{}.' + hf, 'backbone.blocks.{}.' + mm) for hf, mm in _BLOCK_PAIRS],
-    ('layernorm.', 'backbone.norm.'),
-    ('decoder.mask_token', 'neck.mask_token'),
-    ('decoder.decoder_pos_embed', 'neck.decoder_pos_embed'),
-    ('decoder.decoder_embed.', 'neck.decoder_embed.'),
-    *[('decoder.decoder_layers.{}.' + hf, 'neck.decoder_blocks.{}.' + mm)
-      for hf, mm in _BLOCK_PAIRS],
-    ('decoder.decoder_norm.', 'neck.decoder_norm.'),
-    ('decoder.decoder_pred.', 'neck.decoder_pred.'),
+_V5_LAYER = [
+    ('layernorm_before.', 'norm1.'),
+    ('layernorm_after.', 'norm2.'),
+    ('attention.q_proj.', 'attn.query.'),
+    ('attention.k_proj.', 'attn.key.'),
+    ('attention.v_proj.', 'attn.value.'),
+    ('attention.o_proj.', 'attn.proj.'),
+    ('mlp.fc1.', 'mlp.fc1.'),
+    ('mlp.fc2.', 'mlp.fc2.'),
 ]
+# layout -> (encoder layers, decoder layers, (Hugging Face name, mmmae name) inside one layer)
+_LAYOUTS: Dict[str, Tuple[str, str, List[Tuple[str, str]]]] = {
+    'transformers4': ('encoder.layer.{}.', 'decoder.decoder_layers.{}.', _V4_LAYER),
+    'transformers5': ('layers.{}.', 'decoder.decoder_layers.{}.', _V5_LAYER),
+    # what transformers 5's save_pretrained writes (its loader renames it to the above)
+    'transformers5-saved': ('encoder.layer.{}.', 'decoder.decoder_encoder.layer.{}.', _V4_LAYER),
+}
+HF_LAYOUTS = ('transformers4', 'transformers5')  # the layouts written; all three are read
+
+
+def _pairs(layout: str) -> List[Tuple[str, str]]:
+    """(Hugging Face key without 'vit.', mmmae key) of ``layout``; '{}' is a layer index, a
+    trailing '.' stands for 'weight' or 'bias'."""
+    encoder, decoder, layer = _LAYOUTS[layout]
+    return [
+        ('embeddings.cls_token', 'backbone.cls_token'),
+        ('embeddings.position_embeddings', 'backbone.pos_embed'),
+        ('embeddings.patch_embeddings.projection.', 'backbone.patch_embed.proj.'),
+        *[(encoder + hf, 'backbone.blocks.{}.' + mm) for hf, mm in layer],
+        ('layernorm.', 'backbone.norm.'),
+        ('decoder.mask_token', 'neck.mask_token'),
+        ('decoder.decoder_pos_embed', 'neck.decoder_pos_embed'),
+        ('decoder.decoder_embed.', 'neck.decoder_embed.'),
+        *[(decoder + hf, 'neck.decoder_blocks.{}.' + mm) for hf, mm in layer],
+        ('decoder.decoder_norm.', 'neck.decoder_norm.'),
+        ('decoder.decoder_pred.', 'neck.decoder_pred.'),
+    ]
+
+
 _QKV = ('query', 'key', 'value')
 _SPLIT_QKV = re.compile(r'^(.*\.attn\.)(query|key|value)\.(weight|bias)$')
 _FUSED_QKV = re.compile(r'^(.*\.attn\.)qkv\.(weight|bias)$')
 HF_EXPECTED = ('a Hugging Face ViTMAEForPreTraining (vit.*, decoder.*) or ViTMAEModel '
-               '(embeddings.*, encoder.*, layernorm.*) state dict')
+               '(embeddings.*, encoder.* or layers.*, layernorm.*) state dict')
 MMMAE_EXPECTED = 'an mmmae MAE pretraining state dict (backbone.*, optionally neck.*)'
 
 
+def installed_hf_layout() -> str:
+    """The layout of the installed transformers (transformers 4's when it is not installed)."""
+    try:
+        import transformers
+    except ImportError:
+        return 'transformers4'
+    return 'transformers5' if int(transformers.__version__.split('.')[0]) >= 5 else 'transformers4'
+
+
 def _rule(src: str, dst: str) -> Tuple[str, str]:
-    """A regex rule renaming ``src`` to ``dst`` (see ``_PAIRS`` for the notation)."""
+    """A regex rule renaming ``src`` to ``dst`` (see ``_pairs`` for the notation)."""
     pattern, repl, groups = '^' + re.escape(src), dst, 0
     if '{}' in src:
         pattern = pattern.replace(re.escape('{}'), r'(\d+)')
@@ -59,8 +92,8 @@ def _rule(src: str, dst: str) -> Tuple[str, str]:
     return pattern + '$', repl
 
 
-_TO_MMMAE = [_rule(hf, mm) for hf, mm in _PAIRS]
-_TO_HF = [_rule(mm, hf) for hf, mm in _PAIRS]
+_TO_MMMAE = [_rule(hf, mm) for layout in _LAYOUTS for hf, mm in _pairs(layout)]
+_TO_HF = {layout: [_rule(mm, hf) for hf, mm in _pairs(layout)] for layout in HF_LAYOUTS}
 
 
 def _rename(key: str, rules: List[Tuple[str, str]]) -> Optional[str]:
@@ -77,7 +110,8 @@ def _fail(unknown: List[str], expected: str) -> ValueError:
 
 
 def convert_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
-    """Hugging Face ``ViTMAEForPreTraining`` or ``ViTMAEModel`` state dict -> mmmae ``MAE`` keys.
+    """Hugging Face ``ViTMAEForPreTraining`` or ``ViTMAEModel`` state dict (transformers 4 or 5)
+    -> mmmae ``MAE`` keys.
 
     The encoder goes under ``backbone.``, the decoder (pretraining models only)
     under ``neck.``; query/key/value are concatenated into ``attn.qkv``. A model
@@ -116,13 +150,18 @@ def convert_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, 
     return out
 
 
-def convert_to_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
-    """mmmae ``MAE`` state dict -> Hugging Face keys.
+def convert_to_hf_vitmae(state_dict: Dict[str, torch.Tensor],
+                         layout: Optional[str] = None) -> 'OrderedDict[str, torch.Tensor]':
+    """mmmae ``MAE`` state dict -> Hugging Face keys of ``layout`` (one of ``HF_LAYOUTS``;
+    default: the installed transformers').
 
     With the decoder (``neck.*``) the keys are ``ViTMAEForPreTraining``'s (encoder under
     ``vit.``), without it ``ViTMAEModel``'s (no prefix). ``attn.qkv`` is split into
     query/key/value copies. Raises ``ValueError`` listing keys it does not know.
     """
+    layout = layout or installed_hf_layout()
+    if layout not in _LAYOUTS:
+        raise ValueError(f"unknown Hugging Face layout '{layout}'; choose one of {HF_LAYOUTS}")
     pretraining = any(k.startswith('neck.') for k in state_dict)
     out, unknown = OrderedDict(), []
     for key, value in state_dict.items():
@@ -137,7 +176,7 @@ def convert_to_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[st
         else:
             items = [(key, value)]
         for mm_key, tensor in items:
-            new = _rename(mm_key, _TO_HF)
+            new = _rename(mm_key, _TO_HF[layout])
             if new is None:
                 unknown.append(key)
                 break
@@ -211,13 +250,14 @@ def mmmae_mae_cfg(config) -> dict:
 
 @torch.no_grad()
 def compare_with_hf(state_dict: Dict[str, torch.Tensor], config, hf_model=None,
-                    seed: int = 0) -> Dict[str, float]:
+                    seed: int = 0, device: str = 'cpu') -> Dict[str, float]:
     """Max abs differences between mmmae and Hugging Face on the same images and mask noise.
 
     ``state_dict`` is in mmmae's layout; ``config`` a ``ViTMAEConfig`` (see
     ``hf_vitmae_config``). Without ``hf_model`` the HF model is built from ``config``
     and loaded strictly with the converted weights. Compares the encoder output on
-    the visible patches (``latent``) and, with a decoder, ``logits`` and ``loss``.
+    the visible patches (``latent``) and, with a decoder, ``logits`` and ``loss``; both models
+    run on ``device``.
     """
     from transformers import ViTMAEForPreTraining, ViTMAEModel
 
@@ -226,19 +266,20 @@ def compare_with_hf(state_dict: Dict[str, torch.Tensor], config, hf_model=None,
     if hf_model is None:
         hf_model = (ViTMAEForPreTraining if pretraining else ViTMAEModel)(config)
         hf_model.load_state_dict(convert_to_hf_vitmae(state_dict), strict=True)
-    hf_model.eval()
+    hf_model.eval().to(device)
     cfg = mmmae_mae_cfg(config)
     if not pretraining:
         cfg['neck']['decoder_depth'] = 0  # its weights stay random and unused
     ours = MODELS.build(cfg).eval()
     missing, unexpected = ours.load_state_dict(state_dict, strict=False)
+    ours.to(device)
     if unexpected or any(not k.startswith('neck.') or pretraining for k in missing):
         raise ValueError(f'mmmae MAE does not take the weights: missing {missing[:5]}, '
                          f'unexpected {unexpected[:5]}')
     gen = torch.Generator().manual_seed(seed)
     size, patch = config.image_size, config.patch_size
-    images = torch.randn(2, config.num_channels, size, size, generator=gen)
-    noise = torch.rand(2, (size // patch) ** 2, generator=gen)
+    images = torch.randn(2, config.num_channels, size, size, generator=gen).to(device)
+    noise = torch.rand(2, (size // patch) ** 2, generator=gen).to(device)
     latent, mask, ids_restore = ours.backbone(images, noise)
     if pretraining:
         theirs = hf_model(pixel_values=images, noise=noise)

@@ -25,11 +25,11 @@ def build_from_timm_kwargs(kwargs: dict) -> torch.nn.Module:
 
 @torch.no_grad()
 def compare_with_timm(state_dict: Dict[str, torch.Tensor], num_heads: int = None,
-                      seed: int = 0) -> Dict[str, float]:
+                      seed: int = 0, device: str = 'cpu') -> Dict[str, float]:
     """Max abs difference of features (and logits) between mmmae and timm on the same input.
 
     ``state_dict`` is in mmmae's layout; it is converted, loaded strictly into
-    ``timm.create_model(..., pretrained=False)`` and into mmmae's model.
+    ``timm.create_model(..., pretrained=False)`` and into mmmae's model; both run on ``device``.
     """
     import timm
     timm_state, kwargs = convert_to_timm_vit(state_dict)
@@ -48,8 +48,9 @@ def compare_with_timm(state_dict: Dict[str, torch.Tensor], num_heads: int = None
         ours.load_state_dict({k[len('backbone.'):]: v for k, v in state_dict.items()
                               if k.startswith('backbone.')}, strict=True)
         encoder = ours
+    theirs, ours = theirs.to(device), ours.to(device)
     images = torch.randn(2, kwargs['in_chans'], kwargs['img_size'], kwargs['img_size'],
-                         generator=torch.Generator().manual_seed(seed))
+                         generator=torch.Generator().manual_seed(seed)).to(device)
     tokens = encoder.norm(encoder.run_blocks(encoder.patch_tokens(images)))
     diffs = dict(features=(tokens - theirs.forward_features(images)).abs().max().item())
     if kwargs['num_classes']:
@@ -85,14 +86,17 @@ def build_mmpretrain_mae(img_size: int, patch_size: int, embed_dim: int, depth: 
 
 def build_mmmae_mae(img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
                     decoder_embed_dim: int, decoder_depth: int, decoder_num_heads: int,
-                    mask_ratio: float = 0.75) -> torch.nn.Module:
-    """mmmae's MAE (norm_pix) of the same shape as :func:`build_mmpretrain_mae`."""
+                    mask_ratio: float = 0.75, with_cp: bool = False,
+                    selective_cp: bool = False) -> torch.nn.Module:
+    """mmmae's MAE (norm_pix) of the same shape as :func:`build_mmpretrain_mae`; ``with_cp`` /
+    ``selective_cp``: the memory options of its encoder and decoder blocks."""
+    memory = dict(with_cp=with_cp, selective_cp=selective_cp)
     return MODELS.build(dict(
         type='MAE',
         backbone=dict(type='MAEViT', img_size=img_size, patch_size=patch_size, mask_ratio=mask_ratio,
-                      arch=dict(embed_dim=embed_dim, depth=depth, num_heads=num_heads)),
+                      arch=dict(embed_dim=embed_dim, depth=depth, num_heads=num_heads), **memory),
         neck=dict(type='MAEDecoder', decoder_embed_dim=decoder_embed_dim,
-                  decoder_depth=decoder_depth, decoder_num_heads=decoder_num_heads),
+                  decoder_depth=decoder_depth, decoder_num_heads=decoder_num_heads, **memory),
         head=dict(type='MAEPixelHead', norm_pix=True)))
 
 
@@ -133,11 +137,11 @@ def compare_with_mmpretrain(mmpretrain_state: Dict[str, torch.Tensor], num_heads
 
 @torch.no_grad()
 def compare_with_mmseg_mae(state_dict: Dict[str, torch.Tensor], num_heads: int,
-                           seed: int = 0) -> Dict[str, float]:
+                           seed: int = 0, device: str = 'cpu') -> Dict[str, float]:
     """Relative max difference between mmmae's encoder and MMSeg's ``MAE`` backbone.
 
     Compares the last block's patch tokens (before any final norm) as MMSeg's
-    backbone returns them, ``[N, D, h, w]``, on the same random input.
+    backbone returns them, ``[N, D, h, w]``, on the same random input, both on ``device``.
     """
     from mmseg.models.backbones import MAE as MMSegMAE
     from .mmseg_mae import convert_to_mmseg_mae
@@ -156,8 +160,9 @@ def compare_with_mmseg_mae(state_dict: Dict[str, torch.Tensor], num_heads: int,
     ours.load_state_dict({k[len('backbone.'):]: v for k, v in state_dict.items()
                           if k.startswith('backbone.') and not k.startswith('backbone.norm.')},
                          strict=False)
+    theirs, ours = theirs.to(device), ours.to(device)
     images = torch.randn(2, kwargs['in_chans'], kwargs['img_size'], kwargs['img_size'],
-                         generator=torch.Generator().manual_seed(seed))
+                         generator=torch.Generator().manual_seed(seed)).to(device)
     tokens = ours.run_blocks(ours.patch_tokens(images))[:, 1:]
     mine = tokens.transpose(1, 2).reshape(2, -1, grid, grid)
     (their_map,) = theirs(images)

@@ -18,22 +18,23 @@ from mmmae.registry import MODELS
 from mmmae.utils.activation_memory import kept_for_backward
 
 
-def build(neck=None, **backbone) -> torch.nn.Module:
+def build(neck=None, device='cpu', **backbone) -> torch.nn.Module:
     cfg = tiny_mae_cfg(**backbone)
     cfg['neck'].update(neck or {})
     torch.manual_seed(0)
-    return MODELS.build(cfg).train()
+    return MODELS.build(cfg).train().to(device)
 
 
-def batch():
+def batch(device='cpu'):
     generator = torch.Generator().manual_seed(1)
-    return torch.randn(4, 3, 32, 32, generator=generator), torch.rand(4, 16, generator=generator)
+    images, noise = torch.randn(4, 3, 32, 32, generator=generator), torch.rand(4, 16, generator=generator)
+    return images.to(device), noise.to(device)
 
 
 def loss_and_grads(model, images, noise, seed=2, amp=False):
     model.zero_grad(set_to_none=True)
-    torch.manual_seed(seed)  # drop path draws
-    with torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp):
+    torch.manual_seed(seed)  # drop path draws (on every device)
+    with torch.autocast(images.device.type, dtype=torch.bfloat16, enabled=amp):
         loss = model.loss(images, noise)['loss']
     loss.backward()
     return loss.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
@@ -46,8 +47,8 @@ def assert_same(a, b, atol, rtol):
         torch.testing.assert_close(a[1][name], b[1][name], atol=atol, rtol=rtol, msg=name)
 
 
-def test_fused_attention_gives_the_loss_and_grads_of_math_attention():
-    model, (images, noise) = build(), batch()
+def test_fused_attention_gives_the_loss_and_grads_of_math_attention(device):
+    model, (images, noise) = build(device=device), batch(device)
     with sdpa_kernel(SDPBackend.MATH):  # softmax(q k^T / sqrt(d)) v as separate ops
         reference = loss_and_grads(model, images, noise)
     assert_same(loss_and_grads(model, images, noise), reference, atol=1e-5, rtol=1e-4)
@@ -122,10 +123,10 @@ def test_bf16_attention_gradients_stay_within_bf16_rounding_of_fp32():
         assert error < 0.02, name
 
 
-def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes():
-    images, noise = batch()
-    plain = build(drop_path_rate=0.2)
-    checkpointed = build(neck=dict(with_cp=True), drop_path_rate=0.2, with_cp=True)
+def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes(device):
+    images, noise = batch(device)
+    plain = build(drop_path_rate=0.2, device=device)
+    checkpointed = build(neck=dict(with_cp=True), drop_path_rate=0.2, with_cp=True, device=device)
     calls = []
     checkpointed.backbone.blocks[0].register_forward_pre_hook(lambda *_: calls.append(1))
     # drop path draws are replayed in the recomputation, so even they agree
@@ -138,17 +139,18 @@ def test_activation_checkpointing_gives_the_same_loss_and_grads_and_recomputes()
 
 
 @pytest.mark.parametrize('amp', [False, True])
-def test_selective_recompute_gives_the_loss_and_grads_of_storing_everything(amp):
-    images, noise = batch()
-    plain = build(drop_path_rate=0.2)
-    selective = build(neck=dict(selective_cp=True), drop_path_rate=0.2, selective_cp=True)
+def test_selective_recompute_gives_the_loss_and_grads_of_storing_everything(amp, device):
+    images, noise = batch(device)
+    plain = build(drop_path_rate=0.2, device=device)
+    selective = build(neck=dict(selective_cp=True), drop_path_rate=0.2, selective_cp=True,
+                      device=device)
     assert_same(loss_and_grads(selective, images, noise, amp=amp),
                 loss_and_grads(plain, images, noise, amp=amp), atol=1e-6, rtol=1e-5)
 
 
-def test_selective_recompute_compiles_to_the_eager_loss_and_grads():
-    images, noise = batch()
-    model = build(neck=dict(selective_cp=True), selective_cp=True)
+def test_selective_recompute_compiles_to_the_eager_loss_and_grads(device):
+    images, noise = batch(device)
+    model = build(neck=dict(selective_cp=True), selective_cp=True, device=device)
     eager = loss_and_grads(model, images, noise)
     compiled_loss = torch.compile(model.loss)
     with mock.patch.object(model, 'loss', compiled_loss):
@@ -169,21 +171,21 @@ def test_selective_recompute_keeps_no_layer_norm_or_gelu_output():
     assert kept[True] < 0.8 * kept[False]
 
 
-def test_bf16_autocast_loss_is_within_one_percent_of_fp32():
-    model, (images, noise) = build(), batch()
+def test_bf16_autocast_loss_is_within_one_percent_of_fp32(device):
+    model, (images, noise) = build(device=device), batch(device)
     reference = model.loss(images, noise)['loss']
-    with torch.autocast('cpu', dtype=torch.bfloat16):
+    with torch.autocast(device.type, dtype=torch.bfloat16):
         loss = model.loss(images, noise)['loss']
     assert loss.dtype == torch.float32  # the head computes the loss in fp32
     torch.testing.assert_close(loss, reference, atol=0, rtol=1e-2)  # measured: 1e-4 to 2e-4
 
 
-def test_fused_and_foreach_adamw_steps_equal_the_plain_one():
-    images, noise = batch()
-    _, grads = loss_and_grads(build(), images, noise)
+def test_fused_and_foreach_adamw_steps_equal_the_plain_one(device):
+    images, noise = batch(device)
+    _, grads = loss_and_grads(build(device=device), images, noise)
     results = []
     for options in ({}, dict(fused=True), dict(foreach=True)):
-        params = dict(build().named_parameters())
+        params = dict(build(device=device).named_parameters())
         optimizer = torch.optim.AdamW(params.values(), lr=1e-3, betas=(0.9, 0.95),
                                       weight_decay=0.05, **options)
         for scale in (1.0, -0.5):  # two steps with the same gradients

@@ -4,7 +4,7 @@ import torch
 from transformers import ViTMAEConfig, ViTMAEForPreTraining, ViTMAEModel
 
 from mmmae.models.converters import convert_hf_vitmae, convert_to_hf_vitmae
-from mmmae.models.converters.hf_vitmae import compare_with_hf
+from mmmae.models.converters.hf_vitmae import HF_LAYOUTS, compare_with_hf, installed_hf_layout
 from mmmae.registry import MODELS
 from _helpers import tiny_mae_cfg
 
@@ -32,13 +32,14 @@ def inputs(seed=0):
 
 
 @torch.no_grad()
-def test_pretraining_model_matches_hugging_face():
+def test_pretraining_model_matches_hugging_face(device):
     theirs = hf_model()
     ours = mmmae_model()
     missing, unexpected = ours.load_state_dict(convert_hf_vitmae(theirs.state_dict()), strict=True)
     assert not missing and not unexpected
     assert ours.backbone.mask_ratio == theirs.config.mask_ratio == 0.75
-    images, noise = inputs()
+    theirs, ours = theirs.to(device), ours.to(device)
+    images, noise = (t.to(device) for t in inputs())
     out = theirs(pixel_values=images, noise=noise)
     latent, mask, ids_restore = ours.backbone(images, noise)
     assert torch.equal(mask, out.mask) and torch.equal(ids_restore, out.ids_restore)
@@ -52,12 +53,13 @@ def test_pretraining_model_matches_hugging_face():
     assert torch.equal(rec['mask'], pixel_mask)
 
 
-def test_the_comparison_notices_swapped_query_and_key():
+def test_the_comparison_notices_swapped_query_and_key(device):
     theirs = hf_model()
     state = convert_hf_vitmae(theirs.state_dict())
+    assert max(compare_with_hf(state, theirs.config, hf_model=theirs, device=device).values()) < 1e-5
     q, k, v = state['backbone.blocks.1.attn.qkv.weight'].chunk(3)
     state['backbone.blocks.1.attn.qkv.weight'] = torch.cat([k, q, v])
-    diffs = compare_with_hf(state, theirs.config, hf_model=theirs)
+    diffs = compare_with_hf(state, theirs.config, hf_model=theirs, device=device)
     assert diffs['latent'] > 1e-3 and diffs['logits'] > 1e-3
 
 
@@ -74,7 +76,7 @@ def test_round_trips_are_exact():
 
 
 def test_split_query_key_value_do_not_share_the_fused_storage():
-    hf_state = convert_to_hf_vitmae(mmmae_model().state_dict())
+    hf_state = convert_to_hf_vitmae(mmmae_model().state_dict(), layout='transformers4')
     query = hf_state['vit.encoder.layer.0.attention.attention.query.weight']
     assert query.is_contiguous() and query.untyped_storage().nbytes() == query.numel() * 4
 
@@ -98,6 +100,33 @@ def test_model_without_qkv_bias_gets_zero_biases():
     assert compare_with_hf(state, theirs.config, hf_model=theirs)['logits'] < 1e-5
 
 
+# ViTMAEForPreTraining's names for one encoder and one decoder layer in transformers 5.24
+TRANSFORMERS5_LAYER = ['attention.q_proj.weight', 'attention.q_proj.bias', 'attention.k_proj.weight',
+                       'attention.k_proj.bias', 'attention.v_proj.weight', 'attention.v_proj.bias',
+                       'attention.o_proj.weight', 'attention.o_proj.bias', 'layernorm_before.weight',
+                       'layernorm_before.bias', 'layernorm_after.weight', 'layernorm_after.bias',
+                       'mlp.fc1.weight', 'mlp.fc1.bias', 'mlp.fc2.weight', 'mlp.fc2.bias']
+
+
+@pytest.mark.parametrize('layout', HF_LAYOUTS)
+def test_both_transformers_layouts_are_written_and_read_back(layout):
+    state = mmmae_model().state_dict()
+    hf_state = convert_to_hf_vitmae(state, layout=layout)
+    back = convert_hf_vitmae(hf_state)
+    assert back.keys() == state.keys() and all(torch.equal(back[k], state[k]) for k in state)
+    if layout == 'transformers5':
+        layer = [k[len('vit.layers.0.'):] for k in hf_state if k.startswith('vit.layers.0.')]
+        decoder = [k[len('decoder.decoder_layers.0.'):] for k in hf_state
+                   if k.startswith('decoder.decoder_layers.0.')]
+        assert sorted(layer) == sorted(decoder) == sorted(TRANSFORMERS5_LAYER)
+    else:  # transformers 5's save_pretrained writes these names, its from_pretrained reads them
+        saved = {k.replace('decoder.decoder_layers.', 'decoder.decoder_encoder.layer.'): v
+                 for k, v in hf_state.items()}
+        assert convert_hf_vitmae(saved).keys() == state.keys()
+    with pytest.raises(ValueError, match="unknown Hugging Face layout 'transformers3'"):
+        convert_to_hf_vitmae(state, layout='transformers3')
+
+
 @pytest.mark.parametrize('state', [
     {'backbone.stem.weight': torch.zeros(1)},
     {'cls_token': torch.zeros(1, 1, 8), 'pos_embed': torch.zeros(1, 5, 8),
@@ -112,7 +141,8 @@ def test_other_layouts_are_refused(state):
 
 def test_incomplete_attention_is_refused():
     state = hf_model().state_dict()
-    del state['vit.encoder.layer.1.attention.attention.key.weight']
+    key = 'attention.attention.key' if installed_hf_layout() == 'transformers4' else 'attention.k_proj'
+    del state[next(k for k in state if k.endswith(f'.1.{key}.weight'))]
     with pytest.raises(ValueError, match=r'incomplete attention.*key\.weight'):
         convert_hf_vitmae(state)
 

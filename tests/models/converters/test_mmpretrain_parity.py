@@ -41,7 +41,7 @@ CASES = {
 
 
 @pytest.mark.parametrize('case', list(CASES))
-def test_loss_equals_mmpretrain_with_converted_weights(case):
+def test_loss_equals_mmpretrain_with_converted_weights(case, device):
     spec = CASES[case]
     torch.manual_seed(0)
     theirs = mmpretrain_mae(**spec['mmp'])
@@ -56,12 +56,13 @@ def test_loss_equals_mmpretrain_with_converted_weights(case):
     missing, unexpected = ours.load_state_dict(convert_mmpretrain_mae(theirs.state_dict()),
                                                strict=False)
     assert unexpected == [] and missing == []
+    theirs, ours = theirs.to(device), ours.to(device)
     size = ours_cfg['img_size']
-    images = torch.randn(spec['batch'], 3, size, size)
+    images = torch.randn(spec['batch'], 3, size, size, device=device)
     num_patches = (size // ours_cfg['patch_size']) ** 2
-    # MMPretrain draws its masking noise as torch.rand(N, L): replay the same draw.
+    # MMPretrain draws its masking noise as torch.rand(N, L) on the images' device: replay it.
     torch.manual_seed(1)
-    noise = torch.rand(spec['batch'], num_patches)
+    noise = torch.rand(spec['batch'], num_patches, device=device)
     torch.manual_seed(1)
     with torch.no_grad():
         their_loss = theirs.loss(images, [])['loss']

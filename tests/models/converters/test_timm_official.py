@@ -25,9 +25,9 @@ def classifier(out_type: str):
 
 
 @pytest.mark.parametrize('out_type', ['avg_featmap', 'cls_token'])
-def test_fine_tuned_classifier_matches_timm_and_round_trips(out_type):
+def test_fine_tuned_classifier_matches_timm_and_round_trips(out_type, device):
     state = classifier(out_type).state_dict()
-    diffs = compare_with_timm(state, num_heads=4)
+    diffs = compare_with_timm(state, num_heads=4, device=device)
     assert diffs['features'] < 1e-5 and diffs['logits'] < 1e-5
     timm_state, kwargs = convert_to_timm_vit(state)
     assert kwargs['global_pool'] == ('avg' if out_type == 'avg_featmap' else 'token')
@@ -37,9 +37,9 @@ def test_fine_tuned_classifier_matches_timm_and_round_trips(out_type):
     assert all(torch.equal(back[k], state[k]) for k in state)
 
 
-def test_pretraining_encoder_matches_timm_features():
+def test_pretraining_encoder_matches_timm_features(device):
     mae = MODELS.build(tiny_mae_cfg())
-    assert compare_with_timm(mae.state_dict(), num_heads=4)['features'] < 1e-5
+    assert compare_with_timm(mae.state_dict(), num_heads=4, device=device)['features'] < 1e-5
 
 
 def test_the_comparison_notices_a_changed_weight():

@@ -1,0 +1,128 @@
+"""The training input pipelines per CPU core: decode + RandomResizedCrop(224, 0.2-1) + flip of
+mmmae's ImageNet MAE config, of MMPretrain 1.2's, and of mmmae's GPU-decode config (bytes read
+on the CPU; decode, crop and flip in the data preprocessor on ``device``), one thread,
+alternating."""
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from mmmae.utils import register_all_modules
+from .measure import sync
+from .peers import ROOT
+
+MMMAE_DATA = ROOT / 'configs' / '_base_' / 'datasets' / 'imagenet_bs512_mae.py'
+MMMAE_GPU_DECODE = ROOT / 'configs' / 'mae' / 'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k-gpu-decode.py'
+PIPELINE_PEERS = ['mmmae', 'mmpretrain', 'gpu-decode', 'gpu-decode-loader']
+IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'}
+
+
+@dataclass
+class PipelineBench:
+    """What :func:`run_pipelines` measures: the images under ``folder``."""
+    folder: str
+    as_jpeg: bool = False
+    device: str = 'cpu'
+    batch: int = 8  # images per gpu-decode batch
+    rounds: int = 3
+    peers: List[str] = field(default_factory=lambda: list(PIPELINE_PEERS))
+
+
+def image_files(folder: Path, as_jpeg: bool, scratch: Path) -> List[Path]:
+    """The images under ``folder``; with ``as_jpeg`` re-encoded as RGB JPEGs (quality 90)."""
+    files = sorted(p for p in folder.rglob('*') if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise SystemExit(f'no images under {folder}; write some with '
+                         'tools/dataset_converters/skimage_to_folder.py --out DIR')
+    if not as_jpeg:
+        return files
+    from PIL import Image
+    out = []
+    for index, path in enumerate(files):
+        with Image.open(path) as image:
+            target = scratch / f'{index:05d}.jpg'
+            image.convert('RGB').save(target, quality=90)
+            out.append(target)
+    return out
+
+
+def build_pipeline(config: Path, scope: str):
+    """The ``train_pipeline`` of a dataset config, built in ``scope``'s registry."""
+    from mmcv.transforms import Compose
+    from mmengine.registry import TRANSFORMS
+    with DefaultScope.overwrite_default_scope(scope):
+        return Compose([TRANSFORMS.build(t) for t in Config.fromfile(str(config)).train_pipeline])
+
+
+def pipeline_peers(device: torch.device, batch: int) -> Dict[str, Callable[[List[Path]], None]]:
+    """Each peer runs its training pipeline over a list of files; ``gpu-decode-loader`` is the
+    data loader's share of ``gpu-decode`` (read bytes, pack, collate)."""
+    import mmpretrain
+    from mmengine.dataset import pseudo_collate
+
+    from mmmae.registry import MODELS
+    theirs_config = Path(mmpretrain.__file__).parent / '.mim' / 'configs' / '_base_' / 'datasets' / \
+        'imagenet_bs512_mae.py'
+    ours, theirs = build_pipeline(MMMAE_DATA, 'mmmae'), build_pipeline(theirs_config, 'mmpretrain')
+    decode_cfg = Config.fromfile(str(MMMAE_GPU_DECODE))
+    load_bytes = build_pipeline(MMMAE_GPU_DECODE, 'mmmae')
+    with DefaultScope.overwrite_default_scope('mmmae'):
+        preprocessor = MODELS.build(decode_cfg.model.data_preprocessor).to(device)
+
+    def per_image(pipeline):
+        return lambda files: [pipeline(dict(img_path=str(f))) for f in files]
+
+    def gpu_decode(files):
+        for start in range(0, len(files), batch):
+            data = pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
+            preprocessor(data, training=True)
+        sync(device)
+
+    def loader_share(files):  # what the data loader workers still do with gpu-decode
+        for start in range(0, len(files), batch):
+            pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
+    return {'mmmae': per_image(ours), 'mmpretrain': per_image(theirs), 'gpu-decode': gpu_decode,
+            'gpu-decode-loader': loader_share}
+
+
+def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
+    """Print and return each pipeline's images/s (median and best round)."""
+    import cv2
+    register_all_modules()
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    device = torch.device(bench.device)
+    with tempfile.TemporaryDirectory() as scratch:
+        files = image_files(Path(bench.folder), bench.as_jpeg, Path(scratch))
+        runs = pipeline_peers(device, bench.batch)
+        names = [n for n in runs if n in bench.peers]
+        for name in names:
+            runs[name](files[:2])  # warm-up
+        times = {name: [] for name in names}
+        for _ in range(bench.rounds):
+            for name in names:
+                start = time.perf_counter()
+                runs[name](files)
+                times[name].append(time.perf_counter() - start)
+    kinds = sorted({f.suffix.lower() for f in files})
+    print(f'input pipeline: decode + RandomResizedCrop(224, 0.2-1) + flip, {len(files)} files '
+          f'({", ".join(kinds)}), 1 CPU thread, gpu-decode on {device.type}, batch {bench.batch}, '
+          f'median of {bench.rounds} rounds')
+    results = {}
+    for name in names:
+        seconds = statistics.median(times[name])
+        results[name] = dict(img_per_s=len(files) / seconds, best_img_per_s=len(files) / min(times[name]))
+        print(f'  {name:17s} {results[name]["img_per_s"]:8.1f} img/s per core (best round '
+              f'{results[name]["best_img_per_s"]:.1f})')
+    if 'mmmae' in results:
+        for name in results:
+            if name != 'mmmae':
+                print(f'  mmmae / {name}: '
+                      f'{results["mmmae"]["img_per_s"] / results[name]["img_per_s"]:.2f}x')
+    return results
