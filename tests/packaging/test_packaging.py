@@ -17,6 +17,7 @@ import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import List
 
 import pytest
 from conftest import ROOT
@@ -27,6 +28,9 @@ from mmmae.engine import load_checkpoint_file
 DEMO = 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 FINETUNE = 'configs/mae/benchmarks/vit-demo-p4_mae-pre_1xb64-coslr-20e_mnist5k.py'
 MIM_ITEMS = ('configs', 'tools', 'model-index.yml')
+# test and optional requirements the wheel's venv must run without (requirements/runtime.txt and
+# the OpenMMLab stack are all an installed mmmae may count on)
+NOT_RUNTIME = ('skimage', 'timm', 'transformers', 'mlxtend')
 
 
 def run(cmd: list, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -73,8 +77,22 @@ def dists(tmp_path_factory):
     return src, sdist, wheel
 
 
+def runtime_view(sites: List[str], view: Path) -> Path:
+    """A folder of links to everything in ``sites`` but the packages of ``NOT_RUNTIME`` (and
+    their metadata): the pinned stack as a user who installed only the requirements has it."""
+    view.mkdir()
+    for site in sites:
+        for entry in Path(site).iterdir():
+            name = entry.name.split('-')[0].lower()
+            dist = {'scikit_image': 'skimage'}.get(name, name)
+            if dist not in NOT_RUNTIME and not (view / entry.name).exists():
+                (view / entry.name).symlink_to(entry)
+    return view
+
+
 class WheelVenv:
-    """A fresh venv with the wheel installed; the pinned stack is reached through a .pth file."""
+    """A fresh venv with the wheel installed; the pinned stack, less the test and optional
+    requirements (``NOT_RUNTIME``), is reached through a .pth file."""
 
     def __init__(self, root: Path, wheel: Path):
         self.python = root / 'bin' / 'python'
@@ -84,10 +102,11 @@ class WheelVenv:
              '--disable-pip-version-check', wheel], cwd=root.parent)
         self.site = Path(run([self.python, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
                              cwd=root.parent).stdout.strip())
-        # plain path entries: the .pth files in .venv's site-packages (the editable mmmae's import
+        # a plain path entry: the .pth files in .venv's site-packages (the editable mmmae's import
         # hook among them) are not run, and this venv's own site-packages comes first
-        pinned = dict.fromkeys(sysconfig.get_paths()[k] for k in ('purelib', 'platlib'))
-        (self.site / 'pinned_stack.pth').write_text(''.join(f'{p}\n' for p in pinned))
+        pinned = list(dict.fromkeys(sysconfig.get_paths()[k] for k in ('purelib', 'platlib')))
+        view = runtime_view(pinned, root.parent / 'runtime-stack')
+        (self.site / 'pinned_stack.pth').write_text(f'{view}\n')
         self.mim_dir = self.site / 'mmmae' / '.mim'
 
     def mim(self, *args, cwd: Path) -> subprocess.CompletedProcess:
@@ -141,6 +160,7 @@ def test_sdist_and_wheel_carry_configs_tools_and_model_index(dists):
 def test_the_wheel_installs_beside_the_pinned_stack(venv, tmp_path):
     script = f'''
 import json, os
+import importlib.util
 import mmmae, torch
 from mmengine.config import Config
 from mmengine.utils import get_installed_path as mmengine_path
@@ -155,6 +175,7 @@ model = MODELS.build(pre.model)
 print(json.dumps(dict(
     version=mmmae.__version__, file=mmmae.__file__, torch=torch.__file__, mim=mim_path('mmmae'),
     mmengine=mmengine_path('mmmae'), pre=pre.pretty_text, ft=ft.pretty_text,
+    absent=[n for n in {NOT_RUNTIME!r} if importlib.util.find_spec(n) is None],
     filenames=[pre.filename, ft.filename], model=type(model).__module__,
     model_file=__import__('sys').modules[type(model).__module__].__file__)))
 '''
@@ -163,7 +184,8 @@ print(json.dumps(dict(
     package = venv.site / 'mmmae'
     assert Path(out['file']) == package / '__init__.py', 'the editable mmmae shadows the wheel'
     assert Path(out['model_file']).is_relative_to(package) and out['model'].startswith('mmmae.')
-    assert Path(out['torch']).is_relative_to(sysconfig.get_paths()['purelib'])  # the pinned stack
+    assert Path(out['torch']).resolve().is_relative_to(sysconfig.get_paths()['purelib'])  # pinned
+    assert out['absent'] == list(NOT_RUNTIME)  # registered and built without them
     # where mim and MMEngine look for the package's configs and tools
     assert Path(out['mim']) == Path(out['mmengine']) == package
     assert all(Path(f).is_relative_to(venv.mim_dir / 'configs') for f in out['filenames'])
