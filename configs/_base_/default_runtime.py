@@ -4,7 +4,9 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=100),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
+    # written atomically (temporary file, fsync, rename): a killed run never leaves half a file
+    checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3,
+                    backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # RNG states in every checkpoint: a resumed run repeats an uninterrupted one exactly
     random_state=dict(type='mmmae.RandomStateHook'),

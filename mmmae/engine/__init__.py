@@ -1,5 +1,5 @@
 """Runner-side parts of mmmae: atomic and safe checkpoints, resume, RNG states, optimizer constructors."""
-from .atomic_io import AtomicLocalBackend, atomic_write, atomic_write_bytes, install_atomic_local_backend
+from .atomic_io import ATOMIC_BACKEND, AtomicLocalBackend, atomic_write, atomic_write_bytes
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
                          checkpoint_problem, install_safe_local_loader, latest_good_checkpoint,
                          load_checkpoint_file)
@@ -8,12 +8,12 @@ from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, Recon
 from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
                          SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper, cpu_has_native_bf16)
 
-__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
+__all__ = ['ATOMIC_BACKEND', 'MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
            'CheckpointLoadError',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
            'compile_model_forward', 'cpu_has_native_bf16',
-           'install_atomic_local_backend', 'install_safe_local_loader', 'latest_good_checkpoint',
+           'install_safe_local_loader', 'latest_good_checkpoint',
            'load_checkpoint_file']

@@ -5,9 +5,10 @@ process killed during a checkpoint write leaves a truncated ``epoch_N.pth``
 that later looks like a checkpoint. ``AtomicLocalBackend`` writes to a hidden
 temporary file in the same folder, flushes and fsyncs it, then renames it over
 the destination (``os.replace`` is atomic on POSIX), so a reader sees the old
-file or the complete new one, never a part. ``install_atomic_local_backend()``
-makes it mmengine's backend for local paths, which every Runner checkpoint goes
-through.
+file or the complete new one, never a part. It is registered as mmengine's file backend
+``'atomic_local'`` beside the stock ones (nothing is replaced), and a config chooses it where
+checkpoints are written: mmmae's ``default_runtime.py`` sets
+``default_hooks.checkpoint.backend_args=dict(backend='atomic_local')``.
 """
 import os
 import tempfile
@@ -59,6 +60,5 @@ class AtomicLocalBackend(LocalBackend):
         atomic_write_bytes(obj.encode(encoding), filepath)
 
 
-def install_atomic_local_backend() -> None:
-    """Make ``AtomicLocalBackend`` mmengine's backend for local paths."""
-    register_backend('local', AtomicLocalBackend, force=True, prefixes='')
+ATOMIC_BACKEND = 'atomic_local'
+register_backend(ATOMIC_BACKEND, AtomicLocalBackend)

@@ -1,24 +1,43 @@
 """Checkpoints are written atomically, and auto-resume passes over damaged ones."""
 import io
+import subprocess
+import sys
 
 import pytest
 import torch
 from mmengine.fileio import get_file_backend
 
-from mmmae.engine import (AtomicLocalBackend, atomic_write, atomic_write_bytes, checkpoint_problem,
-                          latest_good_checkpoint)
+from mmmae.engine import (ATOMIC_BACKEND, AtomicLocalBackend, atomic_write, atomic_write_bytes,
+                          checkpoint_problem, latest_good_checkpoint)
 
 
 def save(path, value: float) -> None:
     torch.save(dict(state_dict={'w': torch.full((64,), value)}), path)
 
 
-def test_mmengine_writes_local_files_through_the_atomic_backend(tmp_path):
-    backend = get_file_backend(str(tmp_path / 'x.pth'))
+def test_the_atomic_backend_is_chosen_by_name_and_replaces_nothing(tmp_path):
+    from mmengine.fileio import LocalBackend
+    assert type(get_file_backend(str(tmp_path / 'x.pth'))) is LocalBackend  # mmengine's own
+    backend = get_file_backend(str(tmp_path / 'x.pth'), backend_args=dict(backend=ATOMIC_BACKEND))
     assert isinstance(backend, AtomicLocalBackend)
     backend.put(b'abc', tmp_path / 'sub' / 'x.pth')
     assert (tmp_path / 'sub' / 'x.pth').read_bytes() == b'abc'
     assert [p.name for p in (tmp_path / 'sub').iterdir()] == ['x.pth']
+
+
+def test_importing_mmmae_leaves_mmengines_file_backends_as_they_were():
+    script = """
+from mmengine.fileio.backends import registry_utils as r
+before = dict(r.backends), dict(r.prefix_to_backends)
+import mmmae
+from mmmae.utils import register_all_modules
+register_all_modules()
+after = dict(r.backends), dict(r.prefix_to_backends)
+assert after[1] == before[1], (before[1], after[1])  # no prefix taken over
+assert {k: v for k, v in after[0].items() if k != 'atomic_local'} == before[0]
+assert after[0]['atomic_local'].__module__ == 'mmmae.engine.atomic_io'
+"""
+    subprocess.run([sys.executable, '-c', script], check=True)
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_partial(tmp_path):
