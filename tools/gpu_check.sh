@@ -27,7 +27,8 @@
 #   train-gpu-decode  the same with the GPU-decode config
 #   parity            pytest -m cuda: the CUDA variants of the parity tests (MMPretrain loss, HF,
 #                     timm) and of the speed-numerics tests
-#   compile-b, compile-l  the peers of step-b and step-l under torch.compile
+#   compile-b, compile-l  the mmmae, MMPretrain and official-style steps of ViT-B and ViT-L,
+#                     under torch.compile (last: the slowest to build)
 #
 # Output in --out: gpu_check.json (every step's status, time, command and results, rewritten after
 # each step, plus the targets: met / NO / not measured) and gpu_check.log (every step's output);
@@ -43,7 +44,7 @@ STARTED=$(date +%s.%N)
 OUT= WHEELS= PREFIX=/tmp/mmmae-site WORK= REHEARSE=() ONLY=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        -h|--help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
         --out) OUT=$2; shift 2 ;;
         --wheels) WHEELS=$2; shift 2 ;;
         --prefix) PREFIX=$2; shift 2 ;;

@@ -149,5 +149,6 @@ def test_help_describes_the_steps_and_a_missing_out_is_refused():
                                capture_output=True, text=True, check=True).stdout
     assert all(name in help_text for name in STEPS) and '--rehearse' in help_text
     assert 'make offline-wheels' in help_text and '8 minutes' in help_text
+    assert 'set -uo' not in help_text  # the comment block only, not the script
     proc = subprocess.run(['bash', 'tools/gpu_check.sh'], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2 and '--out DIR is required' in proc.stderr
