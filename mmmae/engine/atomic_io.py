@@ -28,6 +28,7 @@ def atomic_write(path: Union[str, os.PathLike], write: Callable[[str], None]) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.partial', dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a file open() makes is not
     try:
         write(tmp)
         with open(tmp, 'rb+') as f:
@@ -43,6 +44,12 @@ def atomic_write(path: Union[str, os.PathLike], write: Callable[[str], None]) ->
     finally:
         os.close(dir_fd)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(data: bytes, path: Union[str, os.PathLike]) -> Path:

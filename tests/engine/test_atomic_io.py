@@ -1,5 +1,6 @@
 """Checkpoints are written atomically, and auto-resume passes over damaged ones."""
 import io
+import os
 import subprocess
 import sys
 
@@ -38,6 +39,15 @@ assert {k: v for k, v in after[0].items() if k != 'atomic_local'} == before[0]
 assert after[0]['atomic_local'].__module__ == 'mmmae.engine.atomic_io'
 """
     subprocess.run([sys.executable, '-c', script], check=True)
+
+
+def test_a_written_file_has_the_permissions_open_would_give_it(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        path = atomic_write_bytes(b'abc', tmp_path / 'epoch_1.pth')
+        assert path.stat().st_mode & 0o777 == 0o644  # readable by the group, as torch.save's
+    finally:
+        os.umask(mask)
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_partial(tmp_path):
