@@ -9,7 +9,7 @@ from timm.layers import PatchEmbed
 from timm.models.vision_transformer import Block
 from torch import nn
 
-from mmmae.models.backbones.mae_vit import resolve_arch
+from mmmae.models.layers import resolve_arch
 from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -36,7 +36,7 @@ def complexity(config: str) -> dict:
         params = sum(p.numel() for p in model.parameters())
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         encoder = model.backbone
-        height, width = (g * encoder.patch_size for g in encoder.grid_size)
+        height, width = (g * encoder.patch_size for g in encoder.grid)
         images = torch.zeros(1, encoder.in_channels, height, width)
         if isinstance(model, MAE):
             run = model.loss

@@ -46,7 +46,7 @@ def image_files(path: str) -> List[Path]:
 def load_batch(cfg: Config, model, inputs: Optional[str], num: int):
     """Collated samples and their names: the given images, or the first ``num`` test images."""
     if inputs:
-        height, width = (g * model.backbone.patch_size for g in model.backbone.grid_size)
+        height, width = (g * model.backbone.patch_size for g in model.backbone.grid)
         pipeline = Compose([
             dict(type='LoadImageFromFile'),
             dict(type='ResizeEdge', scale=min(height, width), edge='short', backend='pillow',

@@ -28,7 +28,7 @@ class MAE(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         enc = self.backbone
-        shape = dict(img_size=(enc.grid_size[0] * enc.patch_size, enc.grid_size[1] * enc.patch_size),
+        shape = dict(img_size=(enc.grid[0] * enc.patch_size, enc.grid[1] * enc.patch_size),
                      patch_size=enc.patch_size, in_channels=enc.in_channels)
         self.neck = MODELS.build({**shape, 'embed_dim': enc.embed_dim, **neck})
         self.head = MODELS.build({'patch_size': enc.patch_size, 'in_channels': enc.in_channels, **head})
@@ -37,8 +37,8 @@ class MAE(BaseModel):
     def _check_parts_agree(self) -> None:
         enc, dec, head = self.backbone, self.neck, self.head
         problems = []
-        if dec.grid_size != enc.grid_size:
-            problems.append(f'decoder patch grid {dec.grid_size} != encoder grid {enc.grid_size}')
+        if dec.grid != enc.grid:
+            problems.append(f'decoder patch grid {dec.grid} != encoder grid {enc.grid}')
         if dec.decoder_embed.in_features != enc.embed_dim:
             problems.append(f'decoder embed_dim {dec.decoder_embed.in_features} != encoder width '
                             f'{enc.embed_dim}')

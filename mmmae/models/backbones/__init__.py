@@ -1,4 +1,5 @@
-from .mae_vit import ARCHS, MAEViT, resolve_arch
+from ..layers.vit import ARCHS, resolve_arch
+from .mae_vit import MAEViT
 from .mae_vit_det import MAEViTDet
 from .mae_vit_encoder import MAEViTEncoder
 from .mae_vit_seg import MAEViTSeg

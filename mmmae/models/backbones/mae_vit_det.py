@@ -4,9 +4,7 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 
 from mmmae.registry import MODELS
-from mmmae.utils.misc import to_2tuple
-from ..layers import run_block
-from .mae_vit import MAEViT, resolve_arch
+from ..layers import ViT, patch_grid
 
 
 def default_global_blocks(depth: int) -> Tuple[int, ...]:
@@ -15,15 +13,15 @@ def default_global_blocks(depth: int) -> Tuple[int, ...]:
 
 
 @MODELS.register_module()
-class MAEViTDet(MAEViT):
-    """MAE ViT over all patch tokens at detection resolution, returning the stride-16 map.
+class MAEViTDet(ViT):
+    """The ViT trunk over all patch tokens at detection resolution, returning the stride-16 map.
 
     ``forward(images) -> ([N, D, H/p, W/p],)`` for a simple feature pyramid neck.
     Blocks attend within ``window_size`` windows except the ``global_blocks``
     (default: the last block of each quarter); each block has a relative position
     bias over its window or the whole grid, starting at zero. No cls token and no
     final norm. ``with_cp`` recomputes block activations in backward to save memory,
-    ``selective_cp`` only their LayerNorm and GELU outputs (see ``MAEViT``).
+    ``selective_cp`` only their LayerNorm and GELU outputs (see :class:`~mmmae.models.layers.ViT`).
     A pretraining checkpoint loads with ``init_cfg=dict(type='Pretrained',
     checkpoint=..., prefix='backbone.')``; the position embedding is resampled to
     ``img_size``.
@@ -36,34 +34,27 @@ class MAEViTDet(MAEViT):
                  global_blocks: Optional[Sequence[int]] = None, rel_pos_bias: bool = True,
                  with_cp: bool = False, selective_cp: bool = False, norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
-        settings = resolve_arch(arch)
-        depth = settings['depth']
-        patch = patch_size or settings['patch_size']
-        grid = tuple(side // patch for side in to_2tuple(img_size))
-        self_global = tuple(global_blocks) if global_blocks is not None else \
+        self.window_size = window_size
+
+        def windows(index: int, depth: int, grid: Tuple[int, int]) -> dict:
+            is_global = index in (global_blocks if global_blocks is not None
+                                  else default_global_blocks(depth))
+            rel_pos_grid = grid if is_global else (window_size, window_size)
+            return dict(window_size=0 if is_global else window_size,
+                        rel_pos_grid=rel_pos_grid if rel_pos_bias else None)
+        super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
+                         in_channels=in_channels, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, cls_token=False, final_norm=False,
+                         learnt_pos_embed=True, block_options=windows, with_cp=with_cp,
+                         selective_cp=selective_cp, init_cfg=init_cfg)
+        depth = len(self.blocks)
+        self.global_blocks = tuple(global_blocks) if global_blocks is not None else \
             default_global_blocks(depth)
-        bad = [i for i in self_global if not 0 <= i < depth]
+        bad = [i for i in self.global_blocks if not 0 <= i < depth]
         if bad:
             raise ValueError(f'global_blocks {bad} are not blocks of a {depth}-block encoder')
-        options = []
-        for index in range(depth):
-            is_global = index in self_global
-            options.append(dict(
-                window_size=0 if is_global else window_size,
-                rel_pos_grid=(grid if is_global else (window_size, window_size))
-                if rel_pos_bias else None))
-        super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
-                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, block_options=options, with_cp=with_cp,
-                         selective_cp=selective_cp, init_cfg=init_cfg)
-        self.global_blocks = self_global
-        self.window_size = window_size
-        del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected
-        self.pos_embed.requires_grad_(True)
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
-        grid = self.patch_embed.grid_size(images.shape[-2:])
-        x = self.patch_tokens(images)
-        for block in self.blocks:
-            x = run_block(block, x, grid, with_cp=self.with_cp)
+        grid = patch_grid(images.shape[-2:], self.patch_size)
+        x = self.run_blocks(self.patch_tokens(images), grid)
         return (x.transpose(1, 2).reshape(x.shape[0], -1, *grid),)

@@ -5,14 +5,14 @@ import torch
 from torch import nn
 
 from mmmae.registry import MODELS
-from .mae_vit import MAEViT
+from ..layers import ViT
 
 OUT_TYPES = ('avg_featmap', 'cls_token', 'raw')
 
 
 @MODELS.register_module()
-class MAEViTEncoder(MAEViT):
-    """MAE ViT over all patches, for MMPretrain's ``ImageClassifier``.
+class MAEViTEncoder(ViT):
+    """The ViT trunk over all patches (learnt positions), for MMPretrain's ``ImageClassifier``.
 
     ``forward(images) -> (features,)`` with ``out_type``:
 
@@ -27,7 +27,7 @@ class MAEViTEncoder(MAEViT):
     ``frozen=True`` freezes every parameter and keeps the encoder in eval mode
     (no drop path), running it without autograd. ``with_cp`` recomputes block activations
     in backward to save memory (e.g. ViT-H fine-tuning at 448 px), ``selective_cp`` only their
-    LayerNorm and GELU outputs (see ``MAEViT``).
+    LayerNorm and GELU outputs (see :class:`~mmmae.models.layers.ViT`).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
@@ -37,15 +37,15 @@ class MAEViTEncoder(MAEViT):
                  init_cfg: Optional[dict] = None) -> None:
         if out_type not in OUT_TYPES:
             raise ValueError(f"out_type '{out_type}' is not one of {OUT_TYPES}")
+        # the mean of the patch tokens gets its own norm (fc_norm), as in the paper's code
+        pooled = out_type == 'avg_featmap'
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
-                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, with_cp=with_cp, selective_cp=selective_cp,
-                         init_cfg=init_cfg)
+                         in_channels=in_channels, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, final_norm=not pooled, learnt_pos_embed=True,
+                         with_cp=with_cp, selective_cp=selective_cp, init_cfg=init_cfg)
         self.out_type = out_type
-        if out_type == 'avg_featmap':
-            self.norm = nn.Identity()
+        if pooled:
             self.fc_norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)
-        self.pos_embed.requires_grad_(True)  # learnt when fine-tuning, as in the paper's code
         self.frozen = frozen
         if frozen:
             self.requires_grad_(False)

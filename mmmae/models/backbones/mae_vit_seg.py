@@ -4,8 +4,7 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 
 from mmmae.registry import MODELS
-from ..layers import run_block
-from .mae_vit import MAEViT
+from ..layers import ViT, patch_grid
 
 
 def default_out_indices(depth: int) -> Tuple[int, ...]:
@@ -14,8 +13,8 @@ def default_out_indices(depth: int) -> Tuple[int, ...]:
 
 
 @MODELS.register_module()
-class MAEViTSeg(MAEViT):
-    """MAE ViT over all patch tokens, returning feature maps for MMSeg necks and heads.
+class MAEViTSeg(ViT):
+    """The ViT trunk over all patch tokens, returning feature maps for MMSeg necks and heads.
 
     ``forward(images) -> tuple of [N, D, H/p, W/p]``, one per block in ``out_indices``
     (default: 4, 6, 8, 12 of ViT-B, proportionally for other depths). As in the MAE /
@@ -25,7 +24,7 @@ class MAEViTSeg(MAEViT):
     ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
     ``img_size`` and the relative position tables are new. ``with_cp`` recomputes block
     activations in backward to save memory, ``selective_cp`` only their LayerNorm and GELU
-    outputs (see ``MAEViT``).
+    outputs (see :class:`~mmmae.models.layers.ViT`).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 512,
@@ -34,9 +33,12 @@ class MAEViTSeg(MAEViT):
                  rel_pos_bias: bool = True, with_cp: bool = False, selective_cp: bool = False,
                  norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
-                         in_channels=in_channels, mask_ratio=0.0, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, rel_pos_bias=rel_pos_bias, with_cp=with_cp,
-                         selective_cp=selective_cp, init_cfg=init_cfg)
+                         in_channels=in_channels, drop_path_rate=drop_path_rate,
+                         norm_eps=norm_eps, cls_token=False, final_norm=False,
+                         learnt_pos_embed=True,
+                         block_options=(lambda index, depth, grid: dict(rel_pos_grid=grid))
+                         if rel_pos_bias else None,
+                         with_cp=with_cp, selective_cp=selective_cp, init_cfg=init_cfg)
         depth = len(self.blocks)
         self.out_indices = tuple(out_indices) if out_indices is not None else \
             default_out_indices(depth)
@@ -44,15 +46,8 @@ class MAEViTSeg(MAEViT):
         if bad:
             raise ValueError(f'out_indices {bad} are not blocks of a {depth}-block encoder; '
                              f'use 0..{depth - 1}')
-        del self.cls_token, self.norm  # unused here: a checkpoint's are reported as unexpected
-        self.pos_embed.requires_grad_(True)
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        height, width = self.patch_embed.grid_size(images.shape[-2:])
-        x = self.patch_tokens(images)
-        outs = []
-        for index, block in enumerate(self.blocks):
-            x = run_block(block, x, with_cp=self.with_cp)
-            if index in self.out_indices:
-                outs.append(x.transpose(1, 2).reshape(x.shape[0], -1, height, width))
-        return tuple(outs)
+        grid = patch_grid(images.shape[-2:], self.patch_size)
+        outputs = self.block_outputs(self.patch_tokens(images), self.out_indices, grid)
+        return tuple(x.transpose(1, 2).reshape(x.shape[0], -1, *grid) for x in outputs)

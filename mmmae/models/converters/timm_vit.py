@@ -10,7 +10,7 @@ from typing import Dict, Tuple
 
 import torch
 
-from ..backbones.mae_vit import known_num_heads
+from ..layers import known_num_heads
 
 ENCODER_PREFIXES = ('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
 DECODER_PREFIXES = ('decoder_', 'mask_token')

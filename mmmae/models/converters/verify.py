@@ -4,7 +4,7 @@ from typing import Dict
 import torch
 
 from mmmae.registry import MODELS
-from ..backbones.mae_vit import known_num_heads
+from ..layers import known_num_heads
 from .timm_vit import convert_to_timm_vit, timm_model_name
 
 

@@ -7,6 +7,18 @@ from torch import nn
 from mmmae.utils.misc import to_2tuple
 
 
+def patch_grid(image_hw: Union[int, Tuple[int, int]], patch_size: int) -> Tuple[int, int]:
+    """Patch grid ``(h, w)`` of an image size; raises if not divisible."""
+    height, width = to_2tuple(image_hw)
+    p = patch_size
+    if height % p or width % p:
+        raise ValueError(
+            f'image size {height}x{width} is not divisible by the patch size {p}; '
+            f'resize or crop the images to a multiple of {p} (e.g. '
+            f'{height // p * p or p}x{width // p * p or p})')
+    return height // p, width // p
+
+
 class PatchEmbed(nn.Module):
     """Split ``[N, C, H, W]`` images into patches and embed them: ``[N, L, D]``.
 
@@ -18,17 +30,6 @@ class PatchEmbed(nn.Module):
         self.patch_size = patch_size
         self.proj = nn.Conv2d(in_channels, embed_dim, kernel_size=patch_size, stride=patch_size)
 
-    def grid_size(self, image_hw: Union[int, Tuple[int, int]]) -> Tuple[int, int]:
-        """Patch grid ``(h, w)`` of an image size; raises if not divisible."""
-        height, width = to_2tuple(image_hw)
-        p = self.patch_size
-        if height % p or width % p:
-            raise ValueError(
-                f'image size {height}x{width} is not divisible by the patch size {p}; '
-                f'resize or crop the images to a multiple of {p} (e.g. '
-                f'{height // p * p or p}x{width // p * p or p})')
-        return height // p, width // p
-
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        self.grid_size(images.shape[-2:])
+        patch_grid(images.shape[-2:], self.patch_size)
         return self.proj(images).flatten(2).transpose(1, 2)

@@ -7,8 +7,7 @@ from torch import nn
 
 from mmmae.registry import MODELS
 from mmmae.utils.misc import to_2tuple
-from ..backbones.mae_vit import init_mae_weights
-from ..layers import TransformerBlock, run_block, sincos_2d_position_embedding
+from ..layers import TransformerBlock, init_mae_weights, run_block, sincos_2d_position_embedding
 
 
 @MODELS.register_module()
@@ -43,12 +42,12 @@ class MAEDecoder(BaseModule):
         if height % patch_size or width % patch_size:
             raise ValueError(f'decoder img_size {height}x{width} is not divisible by '
                              f'patch_size {patch_size}; use the encoder\'s values')
-        self.grid_size = (height // patch_size, width // patch_size)
-        self.num_patches = self.grid_size[0] * self.grid_size[1]
+        self.grid = (height // patch_size, width // patch_size)
+        self.num_patches = self.grid[0] * self.grid[1]
         self.decoder_embed = nn.Linear(embed_dim, decoder_embed_dim)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_embed_dim))
         self.decoder_pos_embed = nn.Parameter(
-            sincos_2d_position_embedding(self.grid_size, decoder_embed_dim), requires_grad=False)
+            sincos_2d_position_embedding(self.grid, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
             TransformerBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps,
                              selective_cp=selective_cp)

@@ -50,7 +50,7 @@ def test_tensor_mode_gives_unmasked_features():
 def test_neck_and_head_take_their_shape_from_the_backbone_and_mismatch_is_explained():
     cfg = tiny_mae_cfg()
     model = MODELS.build(cfg)
-    assert model.neck.grid_size == (4, 4) and model.head.patch_size == 8
+    assert model.neck.grid == (4, 4) and model.head.patch_size == 8
     cfg['head']['patch_size'] = 16
     with pytest.raises(ValueError, match='MAE parts disagree: head patch_size'):
         MODELS.build(cfg)
