@@ -1,8 +1,8 @@
-"""mmmae: Masked Autoencoders (He et al. 2021) as an OpenMMLab plugin."""
-from .engine.checkpoint import install_safe_local_loader
-from .version import __version__
+"""mmmae: Masked Autoencoders (He et al. 2021) as an OpenMMLab plugin.
 
-# mmengine 0.10.7 cannot resume its own checkpoints on torch >= 2.6; see engine/checkpoint.py.
-install_safe_local_loader()
+Importing it changes nothing in mmengine, MMDetection or MMSegmentation: what mmmae adds is
+registered (``mmmae.utils.register_all_modules``) and chosen in the configs.
+"""
+from .version import __version__
 
 __all__ = ['__version__']

@@ -1,4 +1,7 @@
 default_scope = 'mmmae'
+# mmengine's Runner with checkpoints (load_from, resume) read by mmmae's safe loader: mmengine
+# 0.10.7's torch.load refuses its own checkpoints on torch >= 2.6 (mmmae/engine/checkpoint.py)
+runner_type = 'mmmae.SafeLoadRunner'
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),

@@ -1,9 +1,10 @@
 """Runner-side parts of mmmae: atomic and safe checkpoints, resume, RNG states, optimizer constructors."""
 from .atomic_io import ATOMIC_BACKEND, AtomicLocalBackend, atomic_write, atomic_write_bytes
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
-                         checkpoint_problem, install_safe_local_loader, latest_good_checkpoint,
-                         load_checkpoint_file)
+                         checkpoint_problem, latest_good_checkpoint, load_checkpoint_file,
+                         load_into_model, load_model_checkpoint, read_checkpoint)
 from .compile import compile_model_forward
+from .runner import SafeLoadRunner, SafePretrainedInit
 from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, ReconstructionHook
 from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
                          SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper, cpu_has_native_bf16)
@@ -15,5 +16,5 @@ __all__ = ['ATOMIC_BACKEND', 'MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend'
            'SkipNonFiniteOptimWrapper',
            'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
            'compile_model_forward', 'cpu_has_native_bf16',
-           'install_safe_local_loader', 'latest_good_checkpoint',
-           'load_checkpoint_file']
+           'latest_good_checkpoint', 'load_checkpoint_file', 'load_into_model',
+           'load_model_checkpoint', 'read_checkpoint', 'SafeLoadRunner', 'SafePretrainedInit']

@@ -7,14 +7,16 @@ Instead of turning safety off, mmmae allow-lists exactly those data types, and a
 ``getattr`` that only fetches HistoryBuffer's statistics methods. Anything else
 that a pickle tries to import (code execution) is still refused.
 
-``install_safe_local_loader()`` puts this loader behind mmengine's
-``CheckpointLoader`` for local paths, so resume, ``load_from`` and
-``init_cfg=dict(type='Pretrained')`` all use it.
+mmengine's own loader is left as it is. mmmae reads checkpoints with this module where it
+loads them: ``SafeLoadRunner`` (``runner_type`` in mmmae's runtime config: resume,
+``load_from``, tools/test.py's checkpoint), the ``Pretrained`` weight initializer of mmmae's
+scope (``init_cfg``), the tools and the converters.
 """
 import codecs
 import logging
 import os
 import pickle
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
@@ -23,7 +25,7 @@ import numpy as np
 import torch
 from mmengine.logging import print_log
 from mmengine.logging.history_buffer import HistoryBuffer
-from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.runner.checkpoint import CheckpointLoader, load_state_dict
 
 try:  # numpy >= 2
     from numpy._core import multiarray as _np_multiarray
@@ -96,9 +98,32 @@ def _unpickling_reason(err: Exception) -> str:
     return lines[-1] if lines else type(err).__name__
 
 
-def install_safe_local_loader() -> None:
-    """Route mmengine's local checkpoint loading (no URL prefix) through this module."""
-    CheckpointLoader.register_scheme(prefixes='', force=True)(load_checkpoint_file)
+def read_checkpoint(filename: str, map_location: Any = 'cpu') -> Any:
+    """A local file with :func:`load_checkpoint_file`; a URL (``https://``, ``s3://``,
+    ``torchvision://``, ...) with mmengine's ``CheckpointLoader``."""
+    if '://' in os.fspath(filename):
+        return CheckpointLoader.load_checkpoint(filename, map_location=map_location)
+    return load_checkpoint_file(filename, map_location=map_location)
+
+
+def load_into_model(model: torch.nn.Module, checkpoint: dict, strict: bool = False,
+                    revise_keys: Optional[list] = None) -> None:
+    """Load a read checkpoint's ``state_dict`` (or the checkpoint itself, when it is one) into
+    ``model``, as mmengine does: ``revise_keys`` regex renames (default: strip ``module.``),
+    missing and unexpected keys logged, or raised with ``strict``."""
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    for pattern, replacement in revise_keys or [(r'^module\.', '')]:
+        state_dict = {re.sub(pattern, replacement, key): value for key, value in state_dict.items()}
+    load_state_dict(model, state_dict, strict, logger='current')
+
+
+def load_model_checkpoint(model: torch.nn.Module, filename: str, map_location: Any = 'cpu',
+                          strict: bool = False, revise_keys: Optional[list] = None) -> dict:
+    """mmengine's ``load_checkpoint(model, filename, ...)`` with the file read by
+    :func:`read_checkpoint`; returns the checkpoint."""
+    checkpoint = read_checkpoint(filename, map_location)
+    load_into_model(model, checkpoint, strict, revise_keys)
+    return checkpoint
 
 
 def checkpoint_problem(filename: Union[str, os.PathLike]) -> Optional[str]:

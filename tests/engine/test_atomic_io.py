@@ -26,17 +26,19 @@ def test_the_atomic_backend_is_chosen_by_name_and_replaces_nothing(tmp_path):
     assert [p.name for p in (tmp_path / 'sub').iterdir()] == ['x.pth']
 
 
-def test_importing_mmmae_leaves_mmengines_file_backends_as_they_were():
+def test_importing_mmmae_leaves_mmengines_backends_and_loaders_as_they_were():
     script = """
 from mmengine.fileio.backends import registry_utils as r
-before = dict(r.backends), dict(r.prefix_to_backends)
+from mmengine.runner.checkpoint import CheckpointLoader
+before = dict(r.backends), dict(r.prefix_to_backends), dict(CheckpointLoader._schemes)
 import mmmae
 from mmmae.utils import register_all_modules
 register_all_modules()
-after = dict(r.backends), dict(r.prefix_to_backends)
+after = dict(r.backends), dict(r.prefix_to_backends), dict(CheckpointLoader._schemes)
 assert after[1] == before[1], (before[1], after[1])  # no prefix taken over
 assert {k: v for k, v in after[0].items() if k != 'atomic_local'} == before[0]
 assert after[0]['atomic_local'].__module__ == 'mmmae.engine.atomic_io'
+assert after[2] == before[2], 'a checkpoint loader scheme was replaced'
 """
     subprocess.run([sys.executable, '-c', script], check=True)
 

@@ -15,9 +15,9 @@ from typing import Optional, Tuple
 import torch
 from mmengine.config import Config
 from mmengine.dataset import default_collate
-from mmengine.runner.checkpoint import load_checkpoint
 from torch.utils.data import DataLoader
 
+from mmmae.engine import load_model_checkpoint
 from mmmae.evaluation import knn_accuracy
 from mmmae.registry import DATASETS, MODELS
 from mmmae.utils import register_all_modules
@@ -49,7 +49,7 @@ def knn_eval(config: str, checkpoint: Optional[str] = None, feature: str = 'avg'
     torch.manual_seed(seed)
     model = MODELS.build(cfg.model).eval()
     if checkpoint:
-        load_checkpoint(model, checkpoint, map_location='cpu')
+        load_model_checkpoint(model, checkpoint, map_location='cpu')
     test_cfg = cfg.test_dataloader.dataset
     train_cfg = dict(cfg.train_dataloader.dataset, pipeline=test_cfg.pipeline)
     train_x, train_y = extract_features(model, train_cfg, feature)

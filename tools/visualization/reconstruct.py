@@ -19,8 +19,8 @@ from typing import Dict, List, Optional
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
-from mmengine.runner.checkpoint import load_checkpoint
 
+from mmmae.engine import load_model_checkpoint
 from mmmae.models.layers import num_visible
 from mmmae.registry import DATASETS, MODELS
 from mmmae.utils import register_all_modules
@@ -70,7 +70,7 @@ def reconstruct(config: str, checkpoint: str, out_dir: str, inputs: Optional[str
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu')
+    load_model_checkpoint(model, checkpoint, map_location='cpu')
     model.eval()
     if mask_ratio is not None:
         num_visible(model.backbone.num_patches, mask_ratio)  # a clear error for a bad ratio

@@ -12,7 +12,7 @@ model = dict(
     backbone=dict(
         type='mmmae.MAEViTDet', arch='b', img_size=det_size, window_size=14, drop_path_rate=0.1,
         with_cp=False,
-        init_cfg=dict(type='Pretrained', prefix='backbone.',
+        init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k/'
                                  'epoch_1600.pth')),
     neck=dict(type='mmmae.SimpleFPN', in_channels=768, out_channels=256,

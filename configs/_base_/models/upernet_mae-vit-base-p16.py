@@ -10,7 +10,7 @@ model = dict(
                            seg_pad_val=255, size=(512, 512)),
     backbone=dict(
         type='MAEViTSeg', arch='b', img_size=512, drop_path_rate=0.1, out_indices=(3, 5, 7, 11),
-        init_cfg=dict(type='Pretrained', prefix='backbone.',
+        init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k/'
                                  'epoch_1600.pth')),
     neck=dict(type='mmseg.Feature2Pyramid', embed_dim=768, rescales=[4, 2, 1, 0.5]),

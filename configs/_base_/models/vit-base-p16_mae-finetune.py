@@ -12,7 +12,7 @@ model = dict(
         to_rgb=True),
     backbone=dict(
         type='MAEViTEncoder', arch='b', img_size=224, drop_path_rate=0.1, out_type='avg_featmap',
-        init_cfg=dict(type='Pretrained', prefix='backbone.',
+        init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k/'
                                  'epoch_1600.pth')),
     neck=None,

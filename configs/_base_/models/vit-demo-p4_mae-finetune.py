@@ -6,7 +6,7 @@ model = dict(
                            mean=[33.3, 33.3, 33.3], std=[78.6, 78.6, 78.6], to_rgb=True),
     backbone=dict(
         type='MAEViTEncoder', arch='demo', img_size=32, drop_path_rate=0.1, out_type='avg_featmap',
-        init_cfg=dict(type='Pretrained', prefix='backbone.',
+        init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/demo/epoch_20.pth')),
     neck=None,
     head=dict(

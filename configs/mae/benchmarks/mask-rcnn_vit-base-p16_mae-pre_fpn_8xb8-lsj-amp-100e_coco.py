@@ -11,7 +11,7 @@ model = dict(
     backbone=dict(
         _delete_=True, type='mmmae.MAEViTSeg', arch='b', img_size=(1024, 1024),
         drop_path_rate=0.1, out_indices=(2, 5, 8, 11),
-        init_cfg=dict(type='Pretrained', prefix='backbone.',
+        init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k/'
                                  'epoch_1600.pth')),
     neck=[

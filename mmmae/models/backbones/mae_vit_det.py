@@ -22,7 +22,7 @@ class MAEViTDet(ViT):
     bias over its window or the whole grid, starting at zero. No cls token and no
     final norm. ``with_cp`` recomputes block activations in backward to save memory,
     ``selective_cp`` only their LayerNorm and GELU outputs (see :class:`~mmmae.models.layers.ViT`).
-    A pretraining checkpoint loads with ``init_cfg=dict(type='Pretrained',
+    A pretraining checkpoint loads with ``init_cfg=dict(type='mmmae.Pretrained',
     checkpoint=..., prefix='backbone.')``; the position embedding is resampled to
     ``img_size``.
     """

@@ -21,7 +21,7 @@ class MAEViTEncoder(ViT):
     - ``'cls_token'``: the normalised cls token (the linear-probe recipe);
     - ``'raw'``: all normalised tokens ``[N, 1 + L, D]``.
 
-    A pretraining checkpoint loads through ``init_cfg=dict(type='Pretrained',
+    A pretraining checkpoint loads through ``init_cfg=dict(type='mmmae.Pretrained',
     checkpoint=..., prefix='backbone.')``: the decoder is not read, the position
     embedding is resampled when ``img_size`` gives another patch grid.
     ``frozen=True`` freezes every parameter and keeps the encoder in eval mode

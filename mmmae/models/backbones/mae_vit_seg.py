@@ -20,7 +20,7 @@ class MAEViTSeg(ViT):
     (default: 4, 6, 8, 12 of ViT-B, proportionally for other depths). As in the MAE /
     BEiT segmentation recipe there is no cls token and no final norm, and every block
     has a relative position bias that starts at zero. A pretraining checkpoint loads
-    with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.')``; its
+    with ``init_cfg=dict(type='mmmae.Pretrained', checkpoint=..., prefix='backbone.')``; its
     ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
     ``img_size`` and the relative position tables are new. ``with_cp`` recomputes block
     activations in backward to save memory, ``selective_cp`` only their LayerNorm and GELU
