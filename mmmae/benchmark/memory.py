@@ -13,7 +13,8 @@ from .step import StepBench
 def run_memory(bench: StepBench) -> Dict[str, dict]:
     """Print and return each peer's ``kept_mib`` and ``state_mib`` for ``bench``'s shape."""
     register_all_modules()
-    builders = peers(bench.arch, bench.img_size, bench.with_cp, bench.selective_cp)
+    builders = peers(bench.arch, bench.img_size, bench.with_cp, bench.selective_cp,
+                     bench.cpu_half_attention)
     batch = bench.batch or 8
     torch.manual_seed(0)
     images = torch.randn(batch, 3, bench.img_size, bench.img_size, device=bench.device)

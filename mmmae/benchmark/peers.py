@@ -91,19 +91,20 @@ def mmmae_loss(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
     return model.loss(images)['loss']
 
 
-def peers(arch: str, img_size: int, with_cp: bool = False,
-          selective_cp: bool = False) -> Dict[str, Callable[[], Peer]]:
+def peers(arch: str, img_size: int, with_cp: bool = False, selective_cp: bool = False,
+          cpu_half_attention: str = 'fp32') -> Dict[str, Callable[[], Peer]]:
     """Builders of the peers, each returning ``(model, loss_fn(model, images))``. ``with_cp`` /
     ``selective_cp``: activation checkpointing of mmmae's encoder and decoder blocks, whole or
-    of their LayerNorm and GELU outputs only; ``mmmae-selective-cp`` always has the latter."""
-    shape = model_shape(arch, img_size)
+    of their LayerNorm and GELU outputs only (``mmmae-selective-cp`` always has the latter);
+    ``cpu_half_attention``: mmmae's attention kernel for bf16/fp16 on a CPU."""
+    shape = dict(model_shape(arch, img_size), with_cp=with_cp,
+                 cpu_half_attention=cpu_half_attention)
     return {
-        'mmmae': lambda: (build_mmmae_mae(**shape, with_cp=with_cp, selective_cp=selective_cp),
-                          mmmae_loss),
-        'mmmae-selective-cp': lambda: (build_mmmae_mae(**shape, with_cp=with_cp,
-                                                       selective_cp=True), mmmae_loss),
-        'mmpretrain': lambda: (build_mmpretrain_mae(**shape), lambda m, x: m.loss(x, [])['loss']),
-        'official-style': lambda: (OfficialStyleMAE(**shape), lambda m, x: m(x)),
+        'mmmae': lambda: (build_mmmae_mae(**shape, selective_cp=selective_cp), mmmae_loss),
+        'mmmae-selective-cp': lambda: (build_mmmae_mae(**shape, selective_cp=True), mmmae_loss),
+        'mmpretrain': lambda: (build_mmpretrain_mae(**model_shape(arch, img_size)),
+                               lambda m, x: m.loss(x, [])['loss']),
+        'official-style': lambda: (OfficialStyleMAE(**model_shape(arch, img_size)), lambda m, x: m(x)),
     }
 
 

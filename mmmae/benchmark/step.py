@@ -42,6 +42,7 @@ class StepBench:
     peak_tflops: Union[float, str, None] = None
     config: Optional[str] = None
     profile: int = 0  # top kernels of one profiled step per peer, 0: none
+    cpu_half_attention: str = 'fp32'  # mmmae's bf16/fp16 attention kernel on a CPU
 
     def memory_options(self) -> str:
         """``', mmmae with_cp'`` and so on, for the memory options set on mmmae's blocks."""
@@ -77,6 +78,7 @@ def read_config(bench: StepBench) -> None:
     bench.arch = str(backbone.get('arch', bench.arch))
     bench.with_cp = bool(backbone.get('with_cp'))
     bench.selective_cp = bool(backbone.get('selective_cp'))
+    bench.cpu_half_attention = backbone.get('cpu_half_attention', 'fp32')
 
 
 def plain_mmmae(bench: StepBench) -> nn.Module:
@@ -120,8 +122,8 @@ def run_step(bench: StepBench) -> Dict[str, dict]:
         read_config(bench)
         builders, names = {'mmmae': lambda: (config_model(bench), mmmae_loss)}, ['mmmae']
     else:
-        builders, names = peers(bench.arch, bench.img_size, bench.with_cp, bench.selective_cp), \
-            bench.peers
+        builders, names = peers(bench.arch, bench.img_size, bench.with_cp, bench.selective_cp,
+                                bench.cpu_half_attention), bench.peers
     bench.batch = bench.batch or 8
     torch.manual_seed(0)
     images = torch.randn(bench.batch, 3, bench.img_size, bench.img_size, device=device)
@@ -150,8 +152,7 @@ def run_step(bench: StepBench) -> Dict[str, dict]:
 def report(bench: StepBench, device: torch.device, names: List[str], info: Dict[str, dict],
            times: Dict[str, List[float]], flops: int, steps: Dict[str, Callable],
            images: torch.Tensor) -> Dict[str, dict]:
-    from mmmae.models.layers import attention
-    half_attention = f'mmmae CPU half-precision attention {attention.CPU_HALF_ATTENTION}, ' \
+    half_attention = f'mmmae CPU half-precision attention {bench.cpu_half_attention}, ' \
         if device.type == 'cpu' and bench.amp != 'off' else ''
     source = f'config {bench.config}' if bench.config else f'arch {bench.arch}'
     print(f'MAE pretraining step, {source}, {bench.img_size}px, batch {bench.batch}, amp '

@@ -36,7 +36,7 @@ from mmmae.benchmark.memory import run_memory
 from mmmae.benchmark.peers import PEERS
 from mmmae.benchmark.pipeline import PIPELINE_PEERS, PipelineBench, run_pipelines
 from mmmae.benchmark.step import StepBench, run_step
-from mmmae.models.layers import attention
+from mmmae.models.layers.attention import CPU_HALF_ATTENTION_CHOICES
 
 
 def peak_option(text: str) -> Union[float, str]:
@@ -67,10 +67,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="activation checkpointing in mmmae's blocks (MMPretrain's MAE has none)")
     parser.add_argument('--selective-cp', action='store_true',
                         help="mmmae's blocks recompute their LayerNorm and GELU outputs in backward")
-    parser.add_argument('--cpu-half-attention', choices=attention.CPU_HALF_ATTENTION_CHOICES,
+    parser.add_argument('--cpu-half-attention', choices=CPU_HALF_ATTENTION_CHOICES, default='fp32',
                         help="how mmmae attends bf16/fp16 on a CPU: upcast to PyTorch's fp32 "
-                        "kernel (mmmae's default) or its native half-precision one "
-                        '(default: the MMMAE_CPU_HALF_ATTENTION environment variable, else fp32)')
+                        "kernel (mmmae's default) or its native half-precision one (the "
+                        "models' cpu_half_attention option)")
     parser.add_argument('--same-optimizer', action='store_true',
                         help="torch's default AdamW for every peer, mmmae included")
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
@@ -108,8 +108,6 @@ def options(cls, args: argparse.Namespace, **renamed):
 
 def main(argv=None) -> Dict[str, dict]:
     args = parse_args(argv)
-    if args.cpu_half_attention:
-        attention.CPU_HALF_ATTENTION = args.cpu_half_attention
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.pipeline_folder:

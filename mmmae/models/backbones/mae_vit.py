@@ -24,10 +24,12 @@ class MAEViT(ViT):
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  mask_ratio: float = 0.75, drop_path_rate: float = 0.0,
                  norm_eps: float = 1e-6, with_cp: bool = False, selective_cp: bool = False,
+                 cpu_half_attention: str = 'fp32',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, drop_path_rate=drop_path_rate,
                          norm_eps=norm_eps, with_cp=with_cp, selective_cp=selective_cp,
+                         cpu_half_attention=cpu_half_attention,
                          init_cfg=init_cfg)
         self.mask_ratio = mask_ratio
         num_visible(self.num_patches, mask_ratio)  # validate the ratio now, not mid-training

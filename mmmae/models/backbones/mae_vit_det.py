@@ -32,10 +32,9 @@ class MAEViTDet(ViT):
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, window_size: int = 14,
                  global_blocks: Optional[Sequence[int]] = None, rel_pos_bias: bool = True,
-                 with_cp: bool = False, selective_cp: bool = False, norm_eps: float = 1e-6,
+                 with_cp: bool = False, selective_cp: bool = False,
+                 cpu_half_attention: str = 'fp32', norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
-        self.window_size = window_size
-
         def windows(index: int, depth: int, grid: Tuple[int, int]) -> dict:
             is_global = index in (global_blocks if global_blocks is not None
                                   else default_global_blocks(depth))
@@ -46,7 +45,9 @@ class MAEViTDet(ViT):
                          in_channels=in_channels, drop_path_rate=drop_path_rate,
                          norm_eps=norm_eps, cls_token=False, final_norm=False,
                          learnt_pos_embed=True, block_options=windows, with_cp=with_cp,
-                         selective_cp=selective_cp, init_cfg=init_cfg)
+                         selective_cp=selective_cp,
+                         cpu_half_attention=cpu_half_attention, init_cfg=init_cfg)
+        self.window_size = window_size
         depth = len(self.blocks)
         self.global_blocks = tuple(global_blocks) if global_blocks is not None else \
             default_global_blocks(depth)

@@ -33,7 +33,8 @@ class MAEViTEncoder(ViT):
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.0, out_type: str = 'avg_featmap', frozen: bool = False,
-                 with_cp: bool = False, selective_cp: bool = False, norm_eps: float = 1e-6,
+                 with_cp: bool = False, selective_cp: bool = False,
+                 cpu_half_attention: str = 'fp32', norm_eps: float = 1e-6,
                  init_cfg: Optional[dict] = None) -> None:
         if out_type not in OUT_TYPES:
             raise ValueError(f"out_type '{out_type}' is not one of {OUT_TYPES}")
@@ -42,7 +43,8 @@ class MAEViTEncoder(ViT):
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, drop_path_rate=drop_path_rate,
                          norm_eps=norm_eps, final_norm=not pooled, learnt_pos_embed=True,
-                         with_cp=with_cp, selective_cp=selective_cp, init_cfg=init_cfg)
+                         with_cp=with_cp, selective_cp=selective_cp,
+                         cpu_half_attention=cpu_half_attention, init_cfg=init_cfg)
         self.out_type = out_type
         if pooled:
             self.fc_norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)

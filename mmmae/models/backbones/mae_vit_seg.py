@@ -31,6 +31,7 @@ class MAEViTSeg(ViT):
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, out_indices: Optional[Sequence[int]] = None,
                  rel_pos_bias: bool = True, with_cp: bool = False, selective_cp: bool = False,
+                 cpu_half_attention: str = 'fp32',
                  norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, drop_path_rate=drop_path_rate,
@@ -38,7 +39,8 @@ class MAEViTSeg(ViT):
                          learnt_pos_embed=True,
                          block_options=(lambda index, depth, grid: dict(rel_pos_grid=grid))
                          if rel_pos_bias else None,
-                         with_cp=with_cp, selective_cp=selective_cp, init_cfg=init_cfg)
+                         with_cp=with_cp, selective_cp=selective_cp,
+                         cpu_half_attention=cpu_half_attention, init_cfg=init_cfg)
         depth = len(self.blocks)
         self.out_indices = tuple(out_indices) if out_indices is not None else \
             default_out_indices(depth)

@@ -87,10 +87,10 @@ def build_mmpretrain_mae(img_size: int, patch_size: int, embed_dim: int, depth: 
 def build_mmmae_mae(img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
                     decoder_embed_dim: int, decoder_depth: int, decoder_num_heads: int,
                     mask_ratio: float = 0.75, with_cp: bool = False,
-                    selective_cp: bool = False) -> torch.nn.Module:
-    """mmmae's MAE (norm_pix) of the same shape as :func:`build_mmpretrain_mae`; ``with_cp`` /
-    ``selective_cp``: the memory options of its encoder and decoder blocks."""
-    memory = dict(with_cp=with_cp, selective_cp=selective_cp)
+                    selective_cp: bool = False, cpu_half_attention: str = 'fp32') -> torch.nn.Module:
+    """mmmae's MAE (norm_pix) of the same shape as :func:`build_mmpretrain_mae`; ``with_cp``,
+    ``selective_cp``, ``cpu_half_attention``: the options of its encoder and decoder blocks."""
+    memory = dict(with_cp=with_cp, selective_cp=selective_cp, cpu_half_attention=cpu_half_attention)
     return MODELS.build(dict(
         type='MAE',
         backbone=dict(type='MAEViT', img_size=img_size, patch_size=patch_size, mask_ratio=mask_ratio,

@@ -1,5 +1,4 @@
 """Multi-head self-attention through PyTorch's fused SDPA kernels."""
-import os
 from typing import Optional, Tuple
 
 import torch
@@ -8,12 +7,16 @@ from torch import nn
 
 from .relative_position import RelativePositionBias
 
-CPU_HALF_ATTENTION_CHOICES = ('fp32', 'native')
 # How a CPU attends bf16/fp16 inputs: 'fp32' (upcast, the default) or 'native' (their dtype).
-CPU_HALF_ATTENTION = os.environ.get('MMMAE_CPU_HALF_ATTENTION', 'fp32')
-if CPU_HALF_ATTENTION not in CPU_HALF_ATTENTION_CHOICES:
-    raise ValueError(f"MMMAE_CPU_HALF_ATTENTION='{CPU_HALF_ATTENTION}' is not one of "
-                     f'{CPU_HALF_ATTENTION_CHOICES}; unset it for the default (fp32)')
+CPU_HALF_ATTENTION_CHOICES = ('fp32', 'native')
+
+
+def check_cpu_half_attention(choice: str) -> str:
+    """``choice`` if it is one of ``CPU_HALF_ATTENTION_CHOICES``, else a ValueError naming them."""
+    if choice not in CPU_HALF_ATTENTION_CHOICES:
+        raise ValueError(f"cpu_half_attention='{choice}' is not one of "
+                         f'{CPU_HALF_ATTENTION_CHOICES}; leave it out for the default (fp32)')
+    return choice
 
 
 class _CpuFp32FlashAttention(torch.autograd.Function):
@@ -41,20 +44,21 @@ class _CpuFp32FlashAttention(torch.autograd.Function):
 
 
 def fused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
-                    bias: Optional[torch.Tensor] = None, dropout_p: float = 0.0) -> torch.Tensor:
+                    bias: Optional[torch.Tensor] = None, dropout_p: float = 0.0,
+                    cpu_half_attention: str = 'fp32') -> torch.Tensor:
     """``scaled_dot_product_attention`` on the fastest kernel for the inputs' device and dtype.
 
     On a CPU, bf16/fp16 inputs are attended in fp32 and the result cast back: PyTorch's CPU
     flash-attention kernel is slower in bf16 than in fp32 (torch 2.14, one core, forward +
     backward: 1.6x for the MAE decoder's 197 tokens x 32-dim heads, 3.1x for the encoder's
     50 x 64, on a Zen 4 core without AMX; docs/benchmarks.md), and fp32 loses nothing in
-    precision. ``MMMAE_CPU_HALF_ATTENTION=native`` keeps the half-precision kernel, for CPUs
+    precision. ``cpu_half_attention='native'`` keeps the half-precision kernel, for CPUs
     where it is the faster one (``benchmark_pretrain.py --cpu-half-attention`` tells).
     Elsewhere (GPUs) the inputs' dtype is kept, so the flash / memory-efficient kernels run
     in half precision.
     """
     upcast = q.device.type == 'cpu' and q.dtype in (torch.bfloat16, torch.float16) and \
-        CPU_HALF_ATTENTION == 'fp32'
+        cpu_half_attention == 'fp32'
     if not upcast:
         return F.scaled_dot_product_attention(
             q, k, v, attn_mask=None if bias is None else bias.to(q.dtype), dropout_p=dropout_p)
@@ -73,13 +77,16 @@ class Attention(nn.Module):
     Parameter names follow the official MAE code and timm (``qkv``, ``proj``),
     so their checkpoints load by key. ``x: [N, L, D] -> [N, L, D]``. With
     ``rel_pos_grid=(h, w)`` a learnt relative position bias is added to the logits;
-    the tokens must then be exactly the ``h*w`` patches (no cls token).
+    the tokens must then be exactly the ``h*w`` patches (no cls token). ``cpu_half_attention``:
+    how a CPU attends bf16/fp16 inputs (:func:`fused_attention`).
     """
 
     def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True,
                  attn_drop: float = 0.0, proj_drop: float = 0.0,
-                 rel_pos_grid: Optional[Tuple[int, int]] = None) -> None:
+                 rel_pos_grid: Optional[Tuple[int, int]] = None,
+                 cpu_half_attention: str = 'fp32') -> None:
         super().__init__()
+        self.cpu_half_attention = check_cpu_half_attention(cpu_half_attention)
         if dim % num_heads:
             raise ValueError(f'embedding dim {dim} is not divisible by num_heads {num_heads}; '
                              'choose num_heads that divides the dim')
@@ -106,6 +113,7 @@ class Attention(nn.Module):
                 raise ValueError(f'relative position bias over a {grid} grid got {length} '
                                  'tokens; feed the patch tokens only (no cls token)')
             bias = self.rel_pos(grid).unsqueeze(0)
-        x = fused_attention(q, k, v, bias, self.attn_drop if self.training else 0.0)
+        x = fused_attention(q, k, v, bias, self.attn_drop if self.training else 0.0,
+                            self.cpu_half_attention)
         x = x.transpose(1, 2).reshape(n, length, dim)
         return self.proj_drop(self.proj(x))

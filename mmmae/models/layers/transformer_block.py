@@ -32,18 +32,19 @@ class TransformerBlock(nn.Module):
     With ``selective_cp`` backward recomputes the LayerNorm and GELU outputs that the
     linear layers read instead of storing them (one third less activation memory for
     an extra elementwise pass; ``selective_recompute.py``); the first LayerNorm of a
-    window-attention block is stored as usual.
+    window-attention block is stored as usual. ``cpu_half_attention``: see ``Attention``.
     """
 
     def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0,
                  qkv_bias: bool = True, drop_path: float = 0.0, norm_eps: float = 1e-6,
                  rel_pos_grid: Optional[Tuple[int, int]] = None, window_size: int = 0,
-                 selective_cp: bool = False) -> None:
+                 selective_cp: bool = False, cpu_half_attention: str = 'fp32') -> None:
         super().__init__()
         self.window_size = window_size
         self.selective_cp = selective_cp
         self.norm1 = nn.LayerNorm(dim, eps=norm_eps)
-        self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias, rel_pos_grid=rel_pos_grid)
+        self.attn = Attention(dim, num_heads, qkv_bias=qkv_bias, rel_pos_grid=rel_pos_grid,
+                              cpu_half_attention=cpu_half_attention)
         self.norm2 = nn.LayerNorm(dim, eps=norm_eps)
         self.mlp = Mlp(dim, int(dim * mlp_ratio))
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()

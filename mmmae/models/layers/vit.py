@@ -85,6 +85,8 @@ class ViT(BaseModule):
             recomputed in backward instead of stored (less memory, about one more forward).
         selective_cp: recompute only the LayerNorm and GELU outputs in backward (a third
             less activation memory, no matmul repeated; ``TransformerBlock``).
+        cpu_half_attention: how a CPU attends bf16/fp16: ``'fp32'`` (upcast, faster on CPUs
+            without AMX) or ``'native'`` (``Attention``); GPUs are not affected.
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 224,
@@ -92,7 +94,8 @@ class ViT(BaseModule):
                  drop_path_rate: float = 0.0, norm_eps: float = 1e-6, cls_token: bool = True,
                  final_norm: bool = True, learnt_pos_embed: bool = False,
                  block_options: Optional[BlockOptions] = None, with_cp: bool = False,
-                 selective_cp: bool = False, init_cfg: Optional[dict] = None) -> None:
+                 selective_cp: bool = False, cpu_half_attention: str = 'fp32',
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         settings = resolve_arch(arch)
         self.with_cp = with_cp
@@ -113,6 +116,7 @@ class ViT(BaseModule):
         self.blocks = nn.ModuleList([
             TransformerBlock(self.embed_dim, settings['num_heads'], drop_path=rate,
                              norm_eps=norm_eps, selective_cp=selective_cp,
+                             cpu_half_attention=cpu_half_attention,
                              **(block_options(index, depth, self.grid) if block_options else {}))
             for index, rate in enumerate(rates)])
         self.norm = nn.LayerNorm(self.embed_dim, eps=norm_eps) if final_norm else nn.Identity()

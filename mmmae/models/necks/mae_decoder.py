@@ -29,13 +29,14 @@ class MAEDecoder(BaseModule):
         mlp_ratio: MLP hidden width over decoder width (paper: 4).
         with_cp: activation checkpointing of the decoder blocks (see ``MAEViT``).
         selective_cp: recompute only LayerNorm and GELU outputs (see ``MAEViT``).
+        cpu_half_attention: how a CPU attends bf16/fp16 (see ``MAEViT``).
     """
 
     def __init__(self, img_size: Union[int, Tuple[int, int]] = 224, patch_size: int = 16,
                  in_channels: int = 3, embed_dim: int = 768, decoder_embed_dim: int = 512,
                  decoder_depth: int = 8, decoder_num_heads: int = 16, mlp_ratio: float = 4.0,
                  norm_eps: float = 1e-6, with_cp: bool = False, selective_cp: bool = False,
-                 init_cfg: Optional[dict] = None) -> None:
+                 cpu_half_attention: str = 'fp32', init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.with_cp = with_cp
         height, width = to_2tuple(img_size)
@@ -50,7 +51,7 @@ class MAEDecoder(BaseModule):
             sincos_2d_position_embedding(self.grid, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
             TransformerBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps,
-                             selective_cp=selective_cp)
+                             selective_cp=selective_cp, cpu_half_attention=cpu_half_attention)
             for _ in range(decoder_depth)])
         self.decoder_norm = nn.LayerNorm(decoder_embed_dim, eps=norm_eps)
         self.decoder_pred = nn.Linear(decoder_embed_dim, patch_size**2 * in_channels)

@@ -12,7 +12,6 @@ import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from _helpers import tiny_mae_cfg
-from mmmae.models.layers import attention
 from mmmae.models.layers.attention import Attention, fused_attention
 from mmmae.registry import MODELS
 from mmmae.utils.activation_memory import kept_for_backward
@@ -94,8 +93,7 @@ def test_fp32_cpu_attention_keeps_what_the_bf16_kernel_keeps_for_backward():
     q, k, v = (torch.randn(2, 4, 10, 8, dtype=torch.bfloat16, requires_grad=True) for _ in range(3))
     kept = {}
     for setting in ('fp32', 'native'):
-        with mock.patch.object(attention, 'CPU_HALF_ATTENTION', setting):
-            kept[setting] = kept_for_backward(lambda: fused_attention(q, k, v))
+        kept[setting] = kept_for_backward(lambda s=setting: fused_attention(q, k, v, cpu_half_attention=s))
     logsumexp = 2 * 4 * 10 * 4
     assert kept['fp32'] == kept['native'] == 4 * q.numel() * 2 + logsumexp  # q, k, v, output
 

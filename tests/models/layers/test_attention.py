@@ -1,10 +1,10 @@
-import os
-import subprocess
-import sys
 
+import pytest
 import torch
 
+from _helpers import tiny_mae_cfg
 from mmmae.models.layers import Attention, TransformerBlock
+from mmmae.registry import MODELS
 
 
 def test_sdpa_attention_equals_explicit_softmax_attention():
@@ -26,9 +26,12 @@ def test_block_keeps_shape_and_uses_official_parameter_names():
             'mlp.fc1.weight', 'mlp.fc2.bias'} <= names
 
 
-def test_a_wrong_cpu_half_attention_setting_is_refused_by_name():
-    env = dict(os.environ, MMMAE_CPU_HALF_ATTENTION='bf16')
-    result = subprocess.run([sys.executable, '-c', 'import mmmae.models.layers.attention'],
-                            env=env, capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "MMMAE_CPU_HALF_ATTENTION='bf16' is not one of ('fp32', 'native')" in result.stderr
+def test_the_cpu_half_attention_option_reaches_every_block_and_a_wrong_one_is_named():
+    cfg = tiny_mae_cfg(cpu_half_attention='native')
+    cfg['neck']['cpu_half_attention'] = 'native'
+    model = MODELS.build(cfg)
+    blocks = [*model.backbone.blocks, *model.neck.decoder_blocks]
+    assert {b.attn.cpu_half_attention for b in blocks} == {'native'}
+    assert {b.attn.cpu_half_attention for b in MODELS.build(tiny_mae_cfg()).backbone.blocks} == {'fp32'}
+    with pytest.raises(ValueError, match=r"cpu_half_attention='bf16' is not one of \('fp32', 'native'\)"):
+        MODELS.build(tiny_mae_cfg(cpu_half_attention='bf16'))
