@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -257,7 +258,6 @@ class _Killer:
     """Kills a child's whole process group (data loader and compile workers too) after a time."""
 
     def __init__(self, process: subprocess.Popen, seconds: float):
-        import threading
         self.fired = False
         self._timer = threading.Timer(seconds, self._kill, args=(process,))
         self._timer.daemon = True
