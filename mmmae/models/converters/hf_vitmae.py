@@ -15,6 +15,8 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
+from .errors import unknown_keys_error
+
 _V4_LAYER = [
     ('layernorm_before.', 'norm1.'),
     ('layernorm_after.', 'norm2.'),
@@ -104,11 +106,6 @@ def _rename(key: str, rules: List[Tuple[str, str]]) -> Optional[str]:
     return None
 
 
-def _fail(unknown: List[str], expected: str) -> ValueError:
-    return ValueError(f'{len(unknown)} keys are not understood (first: {unknown[:5]}); '
-                      f'expected {expected}')
-
-
 def convert_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
     """Hugging Face ``ViTMAEForPreTraining`` or ``ViTMAEModel`` state dict (transformers 4 or 5)
     -> mmmae ``MAE`` keys.
@@ -126,7 +123,7 @@ def convert_hf_vitmae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, 
         else:
             renamed[new] = value
     if unknown or not any(k.startswith('backbone.blocks.') for k in renamed):
-        raise _fail(unknown or list(state_dict), HF_EXPECTED)
+        raise unknown_keys_error(unknown or list(state_dict), HF_EXPECTED)
     out, parts = OrderedDict(), {}
     for key, value in renamed.items():
         match = _SPLIT_QKV.match(key)
@@ -182,7 +179,7 @@ def convert_to_hf_vitmae(state_dict: Dict[str, torch.Tensor],
                 break
             out['vit.' + new if pretraining and not new.startswith('decoder.') else new] = tensor
     if unknown or 'backbone.patch_embed.proj.weight' not in state_dict:
-        raise _fail(unknown or list(state_dict), MMMAE_EXPECTED)
+        raise unknown_keys_error(unknown or list(state_dict), MMMAE_EXPECTED)
     return out
 
 

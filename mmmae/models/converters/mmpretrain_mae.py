@@ -10,6 +10,8 @@ from typing import Dict, List, Tuple
 
 import torch
 
+from .errors import unknown_keys_error
+
 # (pattern on the MMPretrain key without its 'backbone.'/'neck.' prefix, replacement)
 _BLOCK_RULES: List[Tuple[str, str]] = [
     (r'ln1\.', 'norm1.'),
@@ -61,7 +63,5 @@ def convert_mmpretrain_mae(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[
         except KeyError:
             unknown.append(key)
     if unknown:
-        raise ValueError(
-            f'{len(unknown)} keys are not MMPretrain MAE keys (first: {unknown[:5]}); '
-            'is this an MMPretrain/MMSelfSup MAE pretraining checkpoint?')
+        raise unknown_keys_error(unknown, 'an MMPretrain / MMSelfSup MAE pretraining state dict')
     return converted

@@ -12,6 +12,8 @@ from typing import Dict, List, Tuple
 
 import torch
 
+from .errors import unknown_keys_error
+
 _RULES: List[Tuple[str, str]] = [
     (r'^backbone\.(cls_token|pos_embed)$', r'\1'),
     (r'^backbone\.patch_embed\.proj\.', 'patch_embed.projection.'),
@@ -43,9 +45,8 @@ def convert_to_mmseg_mae(state_dict: Dict[str, torch.Tensor], num_heads: int
         else:
             unknown.append(key)
     if unknown or 'patch_embed.projection.weight' not in out:
-        raise ValueError(f'{len(unknown)} keys do not fit an mmmae encoder (first: '
-                         f'{sorted(unknown or state_dict)[:5]}); expected an mmmae MAE pretraining '
-                         'or MAEViTEncoder classification state dict')
+        raise unknown_keys_error(unknown or list(state_dict), 'an mmmae MAE pretraining or '
+                                 'MAEViTEncoder classification state dict')
     dim = out['patch_embed.projection.weight'].shape[0]
     side = int(round((out['pos_embed'].shape[1] - 1) ** 0.5))
     table_rows = (2 * side - 1) ** 2 + 3  # BEiT: relative offsets plus cls-to-token, token-to-cls, cls-to-cls

@@ -11,14 +11,10 @@ from typing import Dict, Tuple
 import torch
 
 from ..layers import known_num_heads
+from .errors import unknown_keys_error
 
 ENCODER_PREFIXES = ('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
 DECODER_PREFIXES = ('decoder_', 'mask_token')
-
-
-def _fail(kind: str, keys) -> ValueError:
-    return ValueError(f'{len(keys)} keys do not fit {kind} (first: {sorted(keys)[:5]}); '
-                      'is this the right kind of checkpoint for this converter?')
 
 
 def convert_timm_vit(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
@@ -38,7 +34,7 @@ def convert_timm_vit(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, t
         else:
             unknown.append(key)
     if unknown or not any(k.startswith('backbone.blocks.') for k in out):
-        raise _fail('a timm/official MAE ViT', unknown or list(state_dict))
+        raise unknown_keys_error(unknown or list(state_dict), 'a timm/official MAE ViT state dict')
     return out
 
 
@@ -60,8 +56,8 @@ def convert_to_timm_vit(state_dict: Dict[str, torch.Tensor]
         elif not key.startswith(('neck.', 'data_preprocessor.')):
             unknown.append(key)
     if unknown or 'patch_embed.proj.weight' not in out:
-        raise _fail('an mmmae MAE pretraining or MAEViTEncoder classification model',
-                    unknown or list(state_dict))
+        raise unknown_keys_error(unknown or list(state_dict), 'an mmmae MAE pretraining or '
+                                 'MAEViTEncoder classification state dict')
     return out, timm_kwargs(out)
 
 

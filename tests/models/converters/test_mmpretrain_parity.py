@@ -72,5 +72,5 @@ def test_loss_equals_mmpretrain_with_converted_weights(case, device):
 
 
 def test_unknown_keys_name_the_wrong_checkpoint_kind():
-    with pytest.raises(ValueError, match='not MMPretrain MAE keys'):
+    with pytest.raises(ValueError, match='expected an MMPretrain / MMSelfSup MAE pretraining state dict'):
         convert_mmpretrain_mae({'backbone.stem.conv.weight': torch.zeros(1)})
