@@ -11,10 +11,6 @@ from mmpretrain import registry as mmpretrain_registry
 
 def _child(parent: Registry, location: str) -> Registry:
     registry = Registry(parent.name, parent=parent, scope='mmmae', locations=[location])
-    # mmengine resolves a scope prefix ('mmmae.X') only among the root registry's children,
-    # and mmmae's registries are grandchildren (children of MMPretrain's): list them there
-    # too, so that MMDetection and MMSegmentation configs can name mmmae's components.
-    registry._get_root_registry()._children.setdefault('mmmae', registry)
     return registry
 
 

@@ -1,7 +1,10 @@
 """Shared fixtures: registered modules, the MNIST-5k images, small MAE configs."""
+import importlib.util
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import torch
@@ -11,6 +14,17 @@ sys.path.insert(0, str(ROOT / 'tools'))  # tools/*.py are importable as modules 
 sys.path.insert(0, str(ROOT / 'tools' / 'analysis_tools'))  # get_flops, knn_eval, ...
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 DEMO_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
+
+
+@lru_cache(maxsize=None)
+def load_tool(path: str) -> ModuleType:
+    """The command-line tool ``tools/<path>.py`` (``'train'``, ``'model_converters/timm2mmmae'``)
+    as a module, loaded from its file: tools are scripts, not a package on ``sys.path``."""
+    file = ROOT / 'tools' / f'{path}.py'
+    spec = importlib.util.spec_from_file_location(f'mmmae_tool_{path.replace("/", "_")}', file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pytest_configure(config):

@@ -13,8 +13,8 @@ from mmengine.runner import Runner
 from mmmae.engine import check_resume_fits, latest_good_checkpoint
 from mmmae.utils import register_all_modules
 from mmmae.utils.config_check import named_config_errors
-from mmmae.utils.launch import (add_common_args, amp_without_gpu, build_runner, load_config,
-                                parse_tool_args, prepare_distributed)
+from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
+                                prepare_distributed)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -25,7 +25,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from PATH, or with no PATH from the latest checkpoint '
                         'in the work dir')
-    parser.add_argument('--amp', action='store_true', help='mixed precision (bf16 autocast)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bf16 autocast (AmpOrCPUOptimWrapper)')
     parser.add_argument('--no-validate', action='store_true', help='skip validation during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by total batch / auto_scale_lr.base_batch_size')
@@ -37,9 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     """Apply the training options to the config."""
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.type = 'AmpOrCPUOptimWrapper'
         cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
-    amp_without_gpu(cfg)
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.no_pin_memory:

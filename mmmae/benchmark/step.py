@@ -72,7 +72,7 @@ def read_config(bench: StepBench) -> None:
     bench.img_size = backbone.get('img_size', 224)
     bench.batch = bench.batch or cfg.train_dataloader.batch_size
     if bench.amp == 'configured':
-        amp = cfg.optim_wrapper.type == 'AmpOptimWrapper'
+        amp = cfg.optim_wrapper.type in ('AmpOptimWrapper', 'AmpOrCPUOptimWrapper')
         bench.amp = {'bfloat16': 'bf16', 'float16': 'fp16'}[cfg.optim_wrapper.get('dtype')] \
             if amp else 'off'
     bench.arch = str(backbone.get('arch', bench.arch))

@@ -3,18 +3,19 @@ from .atomic_io import ATOMIC_BACKEND, AtomicLocalBackend, atomic_write, atomic_
 from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check_resume_fits,
                          checkpoint_problem, latest_good_checkpoint, load_checkpoint_file,
                          load_into_model, load_model_checkpoint, read_checkpoint)
-from .compile import compile_model_forward
 from .runner import SafeLoadRunner, SafePretrainedInit
-from .hooks import NonFiniteLossError, NonFiniteLossHook, RandomStateHook, ReconstructionHook
+from .hooks import (CompileModelHook, NonFiniteLossError, NonFiniteLossHook, RandomStateHook,
+                    ReconstructionHook)
 from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
-                         SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper, cpu_has_native_bf16)
+                         SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper,
+                         amp_or_cpu_optim_wrapper, cpu_has_native_bf16)
 
 __all__ = ['ATOMIC_BACKEND', 'MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
-           'CheckpointLoadError',
+           'CheckpointLoadError', 'CompileModelHook',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
-           'atomic_write', 'atomic_write_bytes', 'check_resume_fits', 'checkpoint_problem',
-           'compile_model_forward', 'cpu_has_native_bf16',
+           'amp_or_cpu_optim_wrapper', 'atomic_write', 'atomic_write_bytes', 'check_resume_fits',
+           'checkpoint_problem', 'cpu_has_native_bf16',
            'latest_good_checkpoint', 'load_checkpoint_file', 'load_into_model',
            'load_model_checkpoint', 'read_checkpoint', 'SafeLoadRunner', 'SafePretrainedInit']

@@ -30,7 +30,13 @@ class ConfigError(ValueError):
 
 
 def check_config_keys(cfg: Config) -> None:
-    """Raise :class:`ConfigError` for a top-level key that looks like a misspelt setting."""
+    """Raise :class:`ConfigError` for a top-level key that looks like a misspelt setting, and
+    for mmengine's ``compile``, which fails on today's torch (use ``CompileModelHook``)."""
+    if cfg.get('compile'):
+        raise ConfigError("compile = ... makes mmengine 0.10.7 compile model.train_step, optimizer "
+                          "step included, which fails on torch 2.14; compile the model with "
+                          "custom_hooks = [dict(type='CompileModelHook')] (torch.compile's "
+                          "arguments go into the dict) and remove compile")
     for key in cfg.keys():
         if key in RUNNER_KEYS:
             continue
@@ -50,7 +56,7 @@ def _registries_named(name: str) -> Iterable[Registry]:
         ours = ours.parent
     if not chain:
         return []
-    others = [r for r in chain[-1]._children.values() if r not in chain]
+    others = [r for r in chain[-1].children.values() if r not in chain]
     return chain + others
 
 

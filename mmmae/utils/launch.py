@@ -1,13 +1,11 @@
 """What the command-line tools share: common options, config loading, distributed launch."""
 import argparse
-import logging
 import os
 from typing import Sequence
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
-from mmengine.logging import print_log
 from mmengine.runner import Runner
 from mmengine.utils import import_modules_from_strings
 
@@ -38,28 +36,6 @@ def prepare_distributed(cfg: Config) -> None:
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
-
-
-def amp_without_gpu(cfg: Config) -> None:
-    """Make an ``AmpOptimWrapper`` config run where no GPU is visible.
-
-    mmengine's AmpOptimWrapper refuses to start on a CPU-only machine; a GPU config should
-    still run there (a smoke test, the CPU tests) rather than stop. bf16 autocast stays on
-    where the CPU runs bf16 natively (``CPUAutocastOptimWrapper``, about 1.5x faster than fp32
-    on AVX512-BF16, docs/benchmarks.md); otherwise (fp16, or no native bf16) fp32
-    ``OptimWrapper``.
-    """
-    from mmmae.engine import cpu_has_native_bf16
-    wrapper = cfg.get('optim_wrapper')
-    if torch.cuda.is_available() or not wrapper or wrapper.get('type') != 'AmpOptimWrapper':
-        return
-    bf16 = str(wrapper.get('dtype')) in ('bfloat16', 'torch.bfloat16') and cpu_has_native_bf16()
-    for key in ('dtype', 'loss_scale', 'use_fsdp'):
-        wrapper.pop(key, None)
-    wrapper['type'] = 'CPUAutocastOptimWrapper' if bf16 else 'OptimWrapper'
-    print_log('no GPU is visible: AmpOptimWrapper replaced by ' +
-              ('CPUAutocastOptimWrapper (bf16 autocast on the CPU)' if bf16 else 'fp32 OptimWrapper'),
-              logger='current', level=logging.WARNING)
 
 
 def check_gpus_per_node(processes: int, gpus: int) -> None:
@@ -112,10 +88,6 @@ def parse_tool_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Name
 
 
 def build_runner(cfg: Config) -> Runner:
-    """The config's ``runner_type`` (from mmmae's registry), or mmengine's Runner; a ``compile``
-    option compiles the model's forward (:func:`mmmae.engine.compile_model_forward`)."""
-    from mmmae.engine import compile_model_forward
+    """The config's ``runner_type`` (from mmmae's registry), or mmengine's Runner."""
     from mmmae.registry import RUNNERS
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
-    compile_model_forward(runner)
-    return runner
+    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)

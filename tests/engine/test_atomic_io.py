@@ -28,9 +28,12 @@ def test_the_atomic_backend_is_chosen_by_name_and_replaces_nothing(tmp_path):
 
 def test_importing_mmmae_leaves_mmengines_backends_and_loaders_as_they_were():
     script = """
+import mmdet.registry, mmseg.registry, mmpretrain.registry
+from mmengine import registry as root
 from mmengine.fileio.backends import registry_utils as r
 from mmengine.runner.checkpoint import CheckpointLoader
 before = dict(r.backends), dict(r.prefix_to_backends), dict(CheckpointLoader._schemes)
+roots = {name: sorted(reg.children) for name, reg in vars(root).items() if isinstance(reg, root.Registry)}
 import mmmae
 from mmmae.utils import register_all_modules
 register_all_modules()
@@ -39,6 +42,14 @@ assert after[1] == before[1], (before[1], after[1])  # no prefix taken over
 assert {k: v for k, v in after[0].items() if k != 'atomic_local'} == before[0]
 assert after[0]['atomic_local'].__module__ == 'mmmae.engine.atomic_io'
 assert after[2] == before[2], 'a checkpoint loader scheme was replaced'
+# mmmae's registries hang under MMPretrain's; none is added to mmengine's roots
+assert roots == {name: sorted(reg.children) for name, reg in vars(root).items()
+                 if isinstance(reg, root.Registry)}
+# other scopes still reach mmmae's components by the dotted name
+from mmdet.registry import MODELS
+from mmengine.registry import DefaultScope
+with DefaultScope.overwrite_default_scope('mmdet'):
+    assert MODELS.get('mmmae.MAEViTDet').__name__ == 'MAEViTDet'
 """
     subprocess.run([sys.executable, '-c', script], check=True)
 

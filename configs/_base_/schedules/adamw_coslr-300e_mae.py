@@ -3,7 +3,7 @@
 # epochs then cosine; bf16 autocast. fused=True: torch's fused AdamW kernel (GPU and CPU) updates
 # every parameter in one pass instead of about ten elementwise ops each (docs/benchmarks.md).
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AmpOrCPUOptimWrapper',
     dtype='bfloat16',
     optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95), weight_decay=0.05,
                    fused=True),

@@ -2,7 +2,7 @@
 # tokens), layer-wise lr decay, lr = base lr x total batch / 256 (here for ViT-B: 5e-4 x 1024 / 256),
 # 5 warm-up epochs then cosine.
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AmpOrCPUOptimWrapper',
     dtype='bfloat16',
     optimizer=dict(type='AdamW', lr=5e-4 * 1024 / 256, betas=(0.9, 0.999), weight_decay=0.05),
     constructor='LayerDecayOptimWrapperConstructor',

@@ -16,7 +16,7 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=ma
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='mmmae.AmpOrCPUOptimWrapper',
     dtype='bfloat16',
     optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.1),
     constructor='mmmae.LayerDecayOptimWrapperConstructor',

@@ -8,7 +8,7 @@ _base_ = [
 ]
 
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AmpOrCPUOptimWrapper',
     dtype='bfloat16',
     optimizer=dict(type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.05),
     constructor='LayerDecayOptimWrapperConstructor',

@@ -14,7 +14,7 @@ model = dict(
     train_cfg=dict(_delete_=True))
 
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AmpOrCPUOptimWrapper',
     dtype='bfloat16',
     optimizer=dict(type='mmpretrain.LARS', lr=0.1 * 16384 / 256, weight_decay=0.0, momentum=0.9))
 param_scheduler = [
