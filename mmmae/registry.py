@@ -3,15 +3,17 @@
 A config with ``default_scope='mmmae'`` finds mmmae's components first, then
 MMPretrain's and MMEngine's; MMDetection and MMSegmentation components are
 reached with their scope prefix (``type='mmdet.MaskRCNN'``). The other way round,
-MMDetection / MMSegmentation configs reach mmmae's parts as ``type='mmmae.MAEViTDet'``.
+MMDetection / MMSegmentation configs reach mmmae's parts as ``type='mmmae.MAEViTDet'``:
+mmengine looks a scope prefix up only among its root registries' children, then imports the
+dotted name, which ``mmmae.__getattr__`` answers from these registries. Nothing is written
+into mmengine's registry tree beyond what ``Registry(parent=...)`` itself does.
 """
 from mmengine.registry import Registry
 from mmpretrain import registry as mmpretrain_registry
 
 
 def _child(parent: Registry, location: str) -> Registry:
-    registry = Registry(parent.name, parent=parent, scope='mmmae', locations=[location])
-    return registry
+    return Registry(parent.name, parent=parent, scope='mmmae', locations=[location])
 
 
 RUNNERS = _child(mmpretrain_registry.RUNNERS, 'mmmae.engine')

@@ -1,7 +1,6 @@
 """Shared fixtures: registered modules, the MNIST-5k images, small MAE configs."""
 import importlib.util
 import os
-import sys
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -10,8 +9,6 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / 'tools'))  # tools/*.py are importable as modules in tests
-sys.path.insert(0, str(ROOT / 'tools' / 'analysis_tools'))  # get_flops, knn_eval, ...
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 DEMO_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 

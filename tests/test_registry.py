@@ -19,3 +19,22 @@ def test_default_scope_finds_ours_first_then_mmpretrain_mmdet_mmseg():
         assert MODELS.get('mmseg.UPerHead').__module__.startswith('mmseg')
         lars = MODELS.build(dict(type='mmpretrain.LinearClsHead', num_classes=3, in_channels=8))
         assert type(lars).__module__.startswith('mmpretrain')
+
+
+def test_other_scopes_reach_mmmae_components_by_the_dotted_name():
+    import pytest
+    from mmdet.registry import MODELS as MMDET_MODELS
+    from mmengine.registry import RUNNERS, WEIGHT_INITIALIZERS
+    from mmseg.registry import MODELS as MMSEG_MODELS
+
+    import mmmae
+    from mmmae.engine import SafeLoadRunner, SafePretrainedInit
+    from mmmae.models import MAEViTDet, MAEViTSeg
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        assert MMDET_MODELS.get('mmmae.MAEViTDet') is MAEViTDet
+        assert WEIGHT_INITIALIZERS.get('mmmae.Pretrained') is SafePretrainedInit
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        assert MMSEG_MODELS.get('mmmae.MAEViTSeg') is MAEViTSeg
+    assert RUNNERS.get('mmmae.SafeLoadRunner') is SafeLoadRunner
+    with pytest.raises(AttributeError, match='not a registered mmmae component'):
+        mmmae.MAEViTDett  # noqa: B018

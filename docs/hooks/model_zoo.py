@@ -1,16 +1,17 @@
 """MkDocs hook: the Model zoo page, generated at build time from configs/**/metafile.yml.
 
-The tables come from ``tools/model_zoo.py`` (``models_of`` and ``table``, the same code that
+The tables come from ``mmmae.utils.model_zoo`` (``models_of`` and ``table``, the same code that
 writes the tables in ``configs/**/README.md``), so the site and the READMEs cannot disagree.
 No ``docs/model_zoo.md`` is committed; this hook adds it to the build in ``on_files``.
 """
-import importlib.util
 import re
 from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+from mmmae.utils import model_zoo as zoo
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 'model_zoo.md'
@@ -33,24 +34,15 @@ what `tools/analysis_tools/get_flops.py` measures.
 """
 
 
-def load_model_zoo():
-    """``tools/model_zoo.py`` as a module (tools/ is not a package)."""
-    spec = importlib.util.spec_from_file_location('mmmae_docs_model_zoo', ROOT / 'tools' / 'model_zoo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def render() -> str:
     """The page's Markdown: one section per metafile, titled by its README's first heading."""
-    zoo = load_model_zoo()
     # model-index.yml's order (pretraining first), then any metafile it does not import
-    imported = yaml.safe_load((zoo.ROOT / 'model-index.yml').read_text()).get('Import', [])
+    imported = yaml.safe_load((ROOT / 'model-index.yml').read_text()).get('Import', [])
     order = {path: i for i, path in enumerate(imported)}
     sections = [INTRO]
-    for metafile in sorted(zoo.metafiles(),
-                           key=lambda m: order.get(m.relative_to(zoo.ROOT).as_posix(), len(order))):
-        folder = metafile.parent.relative_to(zoo.ROOT).as_posix()
+    for metafile in sorted(zoo.metafiles(ROOT),
+                           key=lambda m: order.get(m.relative_to(ROOT).as_posix(), len(order))):
+        folder = metafile.parent.relative_to(ROOT).as_posix()
         readme = metafile.parent / 'README.md'
         title = folder
         if readme.exists():

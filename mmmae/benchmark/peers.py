@@ -9,8 +9,8 @@ from timm.layers import PatchEmbed
 from timm.models.vision_transformer import Block
 from torch import nn
 
+from mmmae.converters.builders import build_mmmae_mae, build_mmpretrain_mae
 from mmmae.models.layers import resolve_arch
-from mmmae.models.converters.verify import build_mmmae_mae, build_mmpretrain_mae
 
 ROOT = Path(__file__).resolve().parents[2]
 MMMAE_SCHEDULE = ROOT / 'configs' / '_base_' / 'schedules' / 'adamw_coslr-300e_mae.py'

@@ -7,7 +7,6 @@ import numpy as np
 import torch
 from PIL import Image
 
-from mmmae.engine.atomic_io import atomic_write
 
 ROWS = ('image', 'masked', 'reconstruction', 'pasted')
 
@@ -34,5 +33,6 @@ def reconstruction_grid(outputs: Dict[str, torch.Tensor], rows: Sequence[str] = 
 def save_reconstruction_grid(outputs: Dict[str, torch.Tensor], path: Union[str, os.PathLike],
                              **kwargs) -> Path:
     """Write :func:`reconstruction_grid` as PNG (atomically); return the path."""
+    from mmmae.engine.atomic_io import atomic_write  # here: mmmae.engine's hooks import this module
     grid = Image.fromarray(reconstruction_grid(outputs, **kwargs))
     return atomic_write(path, lambda tmp: grid.save(tmp, format='PNG'))

@@ -6,9 +6,12 @@ import pytest
 from PIL import Image
 from pycocotools.coco import COCO
 
-from dataset_converters.mnist5k_to_det_seg import main as mnist5k_to_det_seg
+from conftest import load_tool
+
 from mmmae.datasets import write_digit_canvas
 from mmmae.datasets.digit_canvas import CLASSES, paste_digits
+
+mnist5k_to_det_seg = load_tool('dataset_converters/mnist5k_to_det_seg').main
 
 
 def test_coco_instances_match_the_digit_pixels_and_the_class_maps(canvas_root):

@@ -180,7 +180,6 @@ def tool_parser(script: Path) -> Optional[argparse.ArgumentParser]:
     source = script.read_text()
     if 'argparse' not in source:
         return None
-    saved_path = list(sys.path)
     spec = importlib.util.spec_from_file_location(f'_doc_tool_{script.stem}', script)
     module = importlib.util.module_from_spec(spec)
     try:
@@ -202,8 +201,6 @@ def tool_parser(script: Path) -> Optional[argparse.ArgumentParser]:
                 return captured.parser
     except Exception:  # noqa: BLE001 - any failure: fall back to --help
         return None
-    finally:
-        sys.path[:] = saved_path
     return None
 
 

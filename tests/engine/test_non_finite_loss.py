@@ -1,9 +1,10 @@
 """A NaN loss stops training before it is checkpointed, and names the checkpoint to resume."""
 import pytest
-from conftest import DEMO_CONFIG
+from conftest import DEMO_CONFIG, load_tool
 
-import train as train_tool
 from mmmae.engine import NonFiniteLossError, load_checkpoint_file
+
+train_tool = load_tool('train')
 
 
 def test_nan_loss_stops_with_iteration_and_last_good_checkpoint(tmp_path, mnist_root):

@@ -1,10 +1,11 @@
 """ReconstructionHook: pictures of fixed held-out digits during training, RNG untouched."""
 import numpy as np
 import torch
-from conftest import DEMO_CONFIG
+from conftest import DEMO_CONFIG, load_tool
 from PIL import Image
 
-import train as train_tool
+train_tool = load_tool('train')
+
 
 
 def test_pictures_every_epoch_to_work_dir_and_visualizer(tmp_path, mnist_root):

@@ -4,7 +4,11 @@ import json
 import pytest
 from PIL import Image
 
-import analyze_logs
+from conftest import load_tool
+
+from mmmae.visualization import read_scalars
+
+analyze_logs = load_tool('analysis_tools/analyze_logs')
 
 
 def write_run(root, pieces):
@@ -20,7 +24,7 @@ def test_resumed_pieces_join_and_later_values_win(tmp_path):
         '20260101_000000': [dict(step=1, lr=0.1, loss=3.0), dict(step=2, lr=0.2, loss=2.0),
                             dict(step=2, accuracy=50.0)],  # a validation record: skipped
         '20260101_010000': [dict(step=2, lr=0.2, loss=1.5), dict(step=3, lr=0.3, loss=1.0)]})
-    curves = analyze_logs.read_scalars(run)
+    curves = read_scalars(run)
     assert curves['loss'] == {1: 3.0, 2: 1.5, 3: 1.0} and 'accuracy' not in curves
 
 
@@ -34,7 +38,7 @@ def test_two_runs_make_one_png_with_a_panel_per_key(tmp_path):
 
 def test_missing_logs_and_keys_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match='holds no'):
-        analyze_logs.read_scalars(tmp_path)
+        read_scalars(tmp_path)
     run = write_run(tmp_path / 'a', {'x': [dict(step=1, lr=0.1, loss=1.0)]})
     with pytest.raises(KeyError, match="logged no 'acc'"):
         analyze_logs.main([str(run), '--keys', 'acc', '--out', str(tmp_path / 'c.png')])

@@ -4,13 +4,15 @@ import shutil
 
 import pytest
 import torch
+from conftest import load_tool
 
-import benchmark_pretrain
 from mmmae.benchmark import measure, step
 from mmmae.benchmark.peers import ROOT, peers
 from mmmae.datasets import write_photo_folder
 from mmmae.engine import cpu_has_native_bf16
 from mmmae.models.layers import attention
+
+benchmark_pretrain = load_tool('analysis_tools/benchmark_pretrain')
 
 TINY = ['--arch', 'demo', '--img-size', '16', '--batch', '2', '--rounds', '1', '--steps', '1',
         '--device', 'cpu', '--threads', '1']

@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import DEMO_CONFIG, ROOT
+from conftest import DEMO_CONFIG, ROOT, load_tool
 from mmengine.config import Config
 
-import train as train_tool
 from mmmae.engine import load_checkpoint_file
 from mmmae.registry import MODELS
+
+train_tool = load_tool('train')
+test_tool = load_tool('test')
 
 BENCH = ROOT / 'configs' / 'mae' / 'benchmarks'
 CONFIGS = {'linear': BENCH / 'vit-demo-p4_mae-pre_1xb64-linear-coslr-20e_mnist5k.py',

@@ -2,12 +2,13 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_tool
 from PIL import Image
 
-import train as train_tool
 from mmmae.datasets import write_photo_folder
 from mmmae.engine import cpu_has_native_bf16
+
+train_tool = load_tool('train')
 
 CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-small-p16_1xb64-accum4-coslr-800e_custom-folder.py'
 

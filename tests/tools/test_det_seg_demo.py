@@ -3,13 +3,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import DEMO_CONFIG, ROOT
+from conftest import DEMO_CONFIG, ROOT, load_tool
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-import test as test_tool
-import train as train_tool
 from mmmae.registry import MODELS
+
+train_tool = load_tool('train')
+test_tool = load_tool('test')
 
 BENCH = ROOT / 'configs' / 'mae' / 'benchmarks'
 CONFIGS = {'det': BENCH / 'mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from det_seg_demo_benchmarks import final_metrics
+from mmmae.apis.demo import final_metrics
 
 
 def write_run(work_dir, stamp: str, records: list) -> None:

@@ -1,4 +1,5 @@
-"""tools/visualization/reconstruct.py: pictures of the right size whose visible patches are the input."""
+"""mmmae.apis.reconstruct (tools/visualization/reconstruct.py): pictures of the right size whose
+visible patches are the input."""
 import numpy as np
 import pytest
 import torch
@@ -7,8 +8,18 @@ from mmengine.config import Config
 from PIL import Image
 from skimage import data as photos
 
+from mmmae.apis import init_model, reconstruct as reconstruct_model
 from mmmae.registry import MODELS
-from visualization.reconstruct import reconstruct
+
+
+def reconstruct(config, checkpoint, out_dir, inputs=None, num=8, seed=0, mask_ratio=None, scale=1,
+                cfg_options=None):
+    """What tools/visualization/reconstruct.py does with these arguments."""
+    options = dict(cfg_options or {})
+    if mask_ratio is not None:
+        options['model.backbone.mask_ratio'] = mask_ratio
+    model = init_model(config, checkpoint, cfg_options=options)
+    return reconstruct_model(model, inputs, num, seed, out_dir, scale)
 
 
 @pytest.fixture(scope='module')

@@ -4,10 +4,11 @@ import sys
 
 import pytest
 import torch
-from conftest import ROOT
+from conftest import ROOT, load_tool
 from mmengine.runner.checkpoint import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
+from mmmae.converters import convert_checkpoint
 from mmmae.registry import MODELS
 
 PY_TOOLS = sorted(p for p in (ROOT / 'tools').rglob('*.py') if p.name != 'setup_env.py')
@@ -29,7 +30,7 @@ def test_shell_tool_help(tool):
 
 
 def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
-    from model_converters.mmpretrain2mmmae import convert_file, main as mmpretrain2mmmae
+    mmpretrain2mmmae = load_tool('model_converters/mmpretrain2mmmae').main
     torch.manual_seed(0)
     theirs = MMPRETRAIN_MODELS.build(dict(
         type='mmpretrain.MAE',
@@ -42,7 +43,7 @@ def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
                   loss=dict(type='mmpretrain.PixelReconstructionLoss', criterion='L2'))))
     src, dst = tmp_path / 'mmpretrain.pth', tmp_path / 'mmmae.pth'
     torch.save(dict(state_dict=theirs.state_dict(), meta=dict(epoch=1)), src)
-    assert convert_file(str(src), str(dst)) == len(
+    assert len(convert_checkpoint(src, dst, 'mmpretrain2mmmae').state_dict) == len(
         [k for k in theirs.state_dict() if not k.startswith('data_preprocessor')])
     ours = MODELS.build(dict(
         type='MAE', backbone=dict(type='MAEViT', arch=dict(embed_dim=64, depth=2, num_heads=4),
@@ -58,7 +59,7 @@ def test_mmpretrain_checkpoint_converts_and_loads(tmp_path):
 
 
 def test_a_corrupt_input_checkpoint_is_named(tmp_path):
-    from model_converters.timm2mmmae import main as timm2mmmae
+    timm2mmmae = load_tool('model_converters/timm2mmmae').main
     from mmmae.engine import CheckpointLoadError
     bad = tmp_path / 'half.pth'
     torch.save({'w': torch.randn(100)}, bad)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import DEMO_CONFIG, ROOT
+from conftest import DEMO_CONFIG, ROOT, load_tool
 
-import train as train_tool
 from mmmae.engine import CheckpointLoadError, load_checkpoint_file
+
+train_tool = load_tool('train')
 
 
 def demo_args(work_dir: Path, mnist_root: Path, epochs: int, *extra: str) -> list:

@@ -1,9 +1,10 @@
 """Config mistakes stop the tools before training, naming the closest valid key, type or argument."""
 import pytest
-from conftest import DEMO_CONFIG
+from conftest import DEMO_CONFIG, load_tool
 
-import train as train_tool
 from mmmae.utils.config_check import ConfigError
+
+train_tool = load_tool('train')
 
 
 def train_with(tmp_path, mnist_root, *options: str):

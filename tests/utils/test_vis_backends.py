@@ -1,10 +1,11 @@
 """Logging backends switched by name: TensorBoard gets the loss curve and the reconstructions."""
 import pytest
-from conftest import DEMO_CONFIG
+from conftest import DEMO_CONFIG, load_tool
 from mmengine.config import Config
 
-import train as train_tool
 from mmmae.utils.vis_backends import add_vis_backends
+
+train_tool = load_tool('train')
 
 
 def test_tensorboard_receives_the_loss_curve_and_the_reconstruction_picture(tmp_path, mnist_root):

@@ -12,65 +12,10 @@ Example:
 """
 import argparse
 import json
-import statistics
-import sys
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TOOLS))
-sys.path.insert(0, str(TOOLS / 'analysis_tools'))
-
-import train  # noqa: E402
-from knn_eval import knn_eval  # noqa: E402
-
-from mmmae.datasets import write_mnist5k  # noqa: E402
-
-CONFIGS = TOOLS.parent / 'configs' / 'mae'
-PRETRAIN = CONFIGS / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
-PROTOCOLS = {
-    'linear': CONFIGS / 'benchmarks' / 'vit-demo-p4_mae-pre_1xb64-linear-coslr-20e_mnist5k.py',
-    'finetune': CONFIGS / 'benchmarks' / 'vit-demo-p4_mae-pre_1xb64-coslr-20e_mnist5k.py',
-}
-
-
-def data_root_options(data_root: str, loaders=('train_dataloader', 'test_dataloader')) -> dict:
-    return {f'{loader}.dataset.data_root': data_root for loader in loaders}
-
-
-def as_cli(options: dict) -> list:
-    return [f'{key}={value}' for key, value in options.items()]
-
-
-def probe(config: Path, work_dir: Path, checkpoint, seed: int, data_root: str) -> float:
-    """Train ``config`` from ``checkpoint`` (None: random init); top-1 on the test split."""
-    init = f'model.backbone.init_cfg.checkpoint={checkpoint}' if checkpoint else \
-        'model.backbone.init_cfg=None'
-    runner = train.main([str(config), '--work-dir', str(work_dir), '--no-validate',
-                         '--cfg-options', f'randomness.seed={seed}', init,
-                         *as_cli(data_root_options(data_root))])
-    return float(runner.test()['accuracy/top1'])
-
-
-def run_seed(seed: int, work_root: Path, data_root: str) -> dict:
-    pre_dir = work_root / f'seed{seed}' / 'pretrain'
-    train.main([str(PRETRAIN), '--work-dir', str(pre_dir), '--cfg-options',
-                f'randomness.seed={seed}', *as_cli(data_root_options(data_root))])
-    checkpoint = (pre_dir / 'last_checkpoint').read_text().strip()
-    knn_root = data_root_options(data_root)
-    results = dict(
-        knn_pretrained=knn_eval(str(PRETRAIN), checkpoint, seed=seed, cfg_options=knn_root),
-        knn_random=knn_eval(str(PRETRAIN), None, seed=seed, cfg_options=knn_root))
-    for name, config in PROTOCOLS.items():
-        for init, ckpt in (('pretrained', checkpoint), ('random', None)):
-            results[f'{name}_{init}'] = probe(config, work_root / f'seed{seed}' / f'{name}_{init}',
-                                              ckpt, seed, data_root)
-    return results
-
-
-def summarise(per_seed: dict) -> dict:
-    keys = next(iter(per_seed.values())).keys()
-    return {k: dict(mean=statistics.mean(v[k] for v in per_seed.values()),
-                    std=statistics.pstdev(v[k] for v in per_seed.values())) for k in keys}
+from mmmae.apis.demo import pretrain_and_probe, summarise
+from mmmae.datasets import write_mnist5k
 
 
 def markdown(summary: dict, seeds: list) -> str:
@@ -91,7 +36,8 @@ def main(argv=None) -> dict:
     parser.add_argument('--out', default='work_dirs/demo_benchmarks.json')
     args = parser.parse_args(argv)
     write_mnist5k(args.data_root)
-    per_seed = {seed: run_seed(seed, Path(args.work_dir), args.data_root) for seed in args.seeds}
+    per_seed = {seed: pretrain_and_probe(seed, Path(args.work_dir), args.data_root)
+                for seed in args.seeds}
     summary = summarise(per_seed)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(dict(seeds=per_seed, summary=summary), indent=2))

@@ -12,58 +12,17 @@ Example:
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TOOLS))
-sys.path.insert(0, str(TOOLS / 'analysis_tools'))
-
-import train  # noqa: E402
-from demo_benchmarks import as_cli, data_root_options, summarise  # noqa: E402
-
-from mmmae.datasets import write_digit_canvas  # noqa: E402
-
-BENCHMARKS = TOOLS.parent / 'configs' / 'mae' / 'benchmarks'
-TASKS = {
-    'detection': (BENCHMARKS / 'mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
-                  ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50')),
-    'segmentation': (BENCHMARKS / 'upernet_vit-demo-p4_mae-pre_1xb8-poly-1000i_digit-canvas.py',
-                     ('mIoU', 'aAcc', 'mAcc')),
-}
-
-
-def final_metrics(work_dir: Path, keys) -> dict:
-    """The last logged value of each key, from the newest run in ``work_dir`` (a work dir can
-    hold an earlier, interrupted run: its timestamped folder sorts first)."""
-    found = {}
-    for path in sorted(work_dir.glob('*/vis_data/scalars.json')):
-        for line in path.read_text().splitlines():
-            record = json.loads(line)
-            found.update({key: float(record[key]) for key in keys if key in record})
-    missing = [key for key in keys if key not in found]
-    if missing:
-        raise RuntimeError(f'{work_dir} logged no {missing}: did its final validation run?')
-    return found
-
-
-def run(task: str, init: str, seed: int, work_root: Path, data_root: str, checkpoint: str) -> dict:
-    config, keys = TASKS[task]
-    work_dir = work_root / f'seed{seed}' / f'{task}_{init}'
-    loaders = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-    options = as_cli(data_root_options(data_root, loaders)) + [f'randomness.seed={seed}']
-    if task == 'detection':  # CocoMetric reads the annotation file itself
-        options.append(f'val_evaluator.ann_file={data_root}/annotations/instances_validation.json')
-    options.append(f'model.backbone.init_cfg.checkpoint={checkpoint}' if init == 'pretrained'
-                   else 'model.backbone.init_cfg=None')
-    train.main([str(config), '--work-dir', str(work_dir), '--cfg-options', *options])
-    return final_metrics(work_dir, keys)
+from mmmae.apis.demo import DET_SEG_TASKS, det_seg_run, summarise
+from mmmae.datasets import write_digit_canvas
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--tasks', nargs='+', default=list(TASKS), choices=list(TASKS))
+    parser.add_argument('--tasks', nargs='+', default=list(DET_SEG_TASKS),
+                        choices=list(DET_SEG_TASKS))
     parser.add_argument('--checkpoint', default='work_dirs/demo/epoch_20.pth',
                         help='the demo MAE pretraining checkpoint (make demo writes it)')
     parser.add_argument('--work-dir', default='work_dirs/det_seg_demo_benchmarks')
@@ -79,7 +38,8 @@ def main(argv=None) -> dict:
     for seed in args.seeds:
         for task in args.tasks:
             for init in ('pretrained', 'random'):
-                metrics = run(task, init, seed, Path(args.work_dir), args.data_root, args.checkpoint)
+                metrics = det_seg_run(task, init, seed, Path(args.work_dir), args.data_root,
+                                      args.checkpoint)
                 per_seed.setdefault(seed, {}).update(
                     {f'{task}_{init}_{key}': value for key, value in metrics.items()})
                 out.write_text(json.dumps(dict(seeds=per_seed), indent=2))

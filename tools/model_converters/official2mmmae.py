@@ -11,11 +11,11 @@ The official code names parameters as timm does, so ``--verify`` compares the en
 Example:
     python tools/model_converters/official2mmmae.py mae_visualize_vit_large.pth mae_l16.pth --verify
 """
-from mmmae.models.converters.cli import timm_layout_to_mmmae
+from mmmae.converters import cli
 
 
-def main(argv=None) -> dict:
-    return timm_layout_to_mmmae(argv, __doc__, source='official-mae')
+def main(argv=None):
+    return cli.main('official2mmmae', argv, __doc__)
 
 
 if __name__ == '__main__':

@@ -8,11 +8,11 @@ MAEViTEncoder classifier through ``init_cfg`` with ``prefix='backbone.'``); a mo
 Example:
     python tools/model_converters/timm2mmmae.py vit_b16.pth vit_b16_mmmae.pth --verify
 """
-from mmmae.models.converters.cli import timm_layout_to_mmmae
+from mmmae.converters import cli
 
 
-def main(argv=None) -> dict:
-    return timm_layout_to_mmmae(argv, __doc__, source='timm')
+def main(argv=None):
+    return cli.main('timm2mmmae', argv, __doc__)
 
 
 if __name__ == '__main__':

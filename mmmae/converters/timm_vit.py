@@ -10,11 +10,18 @@ from typing import Dict, Tuple
 
 import torch
 
-from ..layers import known_num_heads
-from .errors import unknown_keys_error
+from ..models.layers import known_num_heads
+from .errors import MMMAE_MODEL
+from .rename import RenameTable
+from .shapes import grid_side, num_layers
 
-ENCODER_PREFIXES = ('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
-DECODER_PREFIXES = ('decoder_', 'mask_token')
+# timm's encoder and classifier (MMPretrain's LinearClsHead names its linear head.fc)
+TIMM_VIT = (RenameTable.same('cls_token', 'pos_embed', 'patch_embed.', 'blocks.', 'norm.', 'fc_norm.')
+            .under('backbone.', '')
+            + RenameTable([('head.fc.weight', 'head.weight'), ('head.fc.bias', 'head.bias')]))
+# the decoder of the official MAE pretraining checkpoints
+OFFICIAL_DECODER = RenameTable.same('mask_token', 'decoder_pos_embed', 'decoder_embed.', 'decoder_blocks.',
+                                    'decoder_norm.', 'decoder_pred.').under('neck.', '')
 
 
 def convert_timm_vit(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
@@ -23,19 +30,8 @@ def convert_timm_vit(state_dict: Dict[str, torch.Tensor]) -> 'OrderedDict[str, t
     Encoder keys go under ``backbone.``, official decoder keys under ``neck.``,
     ``head.weight/bias`` to MMPretrain's ``head.fc.*``.
     """
-    out, unknown = OrderedDict(), []
-    for key, value in state_dict.items():
-        if key.startswith(ENCODER_PREFIXES):
-            out[f'backbone.{key}'] = value
-        elif key.startswith(DECODER_PREFIXES):
-            out[f'neck.{key}'] = value
-        elif key in ('head.weight', 'head.bias'):
-            out[f'head.fc.{key.split(".")[1]}'] = value
-        else:
-            unknown.append(key)
-    if unknown or not any(k.startswith('backbone.blocks.') for k in out):
-        raise unknown_keys_error(unknown or list(state_dict), 'a timm/official MAE ViT state dict')
-    return out
+    return (TIMM_VIT + OFFICIAL_DECODER).to_mmmae(state_dict, 'a timm/official MAE ViT state dict',
+                                                  required='backbone.blocks.')
 
 
 def convert_to_timm_vit(state_dict: Dict[str, torch.Tensor]
@@ -47,17 +43,8 @@ def convert_to_timm_vit(state_dict: Dict[str, torch.Tensor]
     fc_norm``) rebuild the matching timm model; ``num_heads`` is known for mmmae's
     archs and must be added by the caller otherwise.
     """
-    out, unknown = OrderedDict(), []
-    for key, value in state_dict.items():
-        if key.startswith('backbone.'):
-            out[key[len('backbone.'):]] = value
-        elif key.startswith('head.fc.'):
-            out[f'head.{key[len("head.fc."):]}'] = value
-        elif not key.startswith(('neck.', 'data_preprocessor.')):
-            unknown.append(key)
-    if unknown or 'patch_embed.proj.weight' not in out:
-        raise unknown_keys_error(unknown or list(state_dict), 'an mmmae MAE pretraining or '
-                                 'MAEViTEncoder classification state dict')
+    out = TIMM_VIT.from_mmmae(state_dict, MMMAE_MODEL, skip=('neck.', 'data_preprocessor.'),
+                              required='backbone.patch_embed.proj.weight')
     return out, timm_kwargs(out)
 
 
@@ -65,10 +52,9 @@ def timm_kwargs(timm_state: Dict[str, torch.Tensor]) -> dict:
     """``VisionTransformer`` arguments read off a timm-layout state dict."""
     proj = timm_state['patch_embed.proj.weight']
     embed_dim, patch = proj.shape[0], proj.shape[-1]
-    side = int(round((timm_state['pos_embed'].shape[1] - 1) ** 0.5))
-    depth = 1 + max(int(k.split('.')[1]) for k in timm_state if k.startswith('blocks.'))
-    kwargs = dict(img_size=side * patch, patch_size=patch, embed_dim=embed_dim, depth=depth,
-                  in_chans=proj.shape[1])
+    depth = num_layers(timm_state, 'blocks.')
+    kwargs = dict(img_size=grid_side(timm_state['pos_embed']) * patch, patch_size=patch,
+                  embed_dim=embed_dim, depth=depth, in_chans=proj.shape[1])
     heads = known_num_heads(embed_dim, depth)
     if heads:
         kwargs['num_heads'] = heads

@@ -3,10 +3,12 @@ import pytest
 import torch
 from transformers import ViTMAEConfig, ViTMAEForPreTraining, ViTMAEModel
 
-from mmmae.models.converters import convert_hf_vitmae, convert_to_hf_vitmae
-from mmmae.models.converters.hf_vitmae import HF_LAYOUTS, compare_with_hf, installed_hf_layout
+from mmmae.converters import convert_hf_vitmae, convert_to_hf_vitmae
+from mmmae.converters.hf_vitmae import HF_LAYOUTS, installed_hf_layout
+from mmmae.converters.verify import compare_with_hf
 from mmmae.registry import MODELS
 from _helpers import tiny_mae_cfg
+from conftest import load_tool
 
 TINY_HF = dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=256,
                decoder_hidden_size=32, decoder_num_hidden_layers=1,
@@ -29,6 +31,14 @@ def mmmae_model():
 def inputs(seed=0):
     gen = torch.Generator().manual_seed(seed)
     return torch.randn(3, 3, 32, 32, generator=gen), torch.rand(3, 16, generator=gen)
+
+
+def assert_same_loss(ours, theirs, seed: int) -> None:
+    """mmmae's MAE and transformers' give the same loss on the same images and noise."""
+    images, noise = inputs(seed)
+    with torch.no_grad():
+        expected = theirs(pixel_values=images, noise=noise).loss
+    torch.testing.assert_close(ours.loss(images, noise)['loss'], expected, atol=1e-5, rtol=0)
 
 
 @torch.no_grad()
@@ -159,7 +169,7 @@ def test_reverse_refuses_what_is_not_mmmae_pretraining(state):
 
 @pytest.mark.parametrize('fmt', ['bin', 'safetensors', 'folder'])
 def test_hf2mmmae_tool(tmp_path, capsys, fmt):
-    from model_converters.hf2mmmae import main as hf2mmmae
+    hf2mmmae = load_tool('model_converters/hf2mmmae').main
     theirs = hf_model()
     if fmt == 'folder':
         theirs.save_pretrained(tmp_path / 'hf')  # with config.json: heads come from it
@@ -176,20 +186,17 @@ def test_hf2mmmae_tool(tmp_path, capsys, fmt):
     ours = mmmae_model()
     checkpoint = torch.load(tmp_path / 'mmmae.pth', weights_only=True)
     ours.load_state_dict(checkpoint['state_dict'], strict=True)
-    images, noise = inputs(1)
-    with torch.no_grad():
-        expected = theirs(pixel_values=images, noise=noise).loss
-    torch.testing.assert_close(ours.loss(images, noise)['loss'], expected, atol=1e-5, rtol=0)
+    assert_same_loss(ours, theirs, seed=1)
 
 
 def test_mmmae2hf_tool_writes_a_loadable_folder(tmp_path, capsys):
-    from model_converters.mmmae2hf import main as mmmae2hf
+    mmmae2hf = load_tool('model_converters/mmmae2hf').main
     ours = mmmae_model()
     for p in ours.parameters():
         p.data.normal_(0, 0.2)
     torch.save(dict(state_dict=ours.state_dict(), meta={}), tmp_path / 'mae.pth')
     config = mmmae2hf([str(tmp_path / 'mae.pth'), str(tmp_path / 'hf'), '--num-heads', '4',
-                       '--decoder-num-heads', '4', '--verify'])
+                       '--decoder-num-heads', '4', '--verify']).info['config']
     assert 'verify: max |mmmae - huggingface|' in capsys.readouterr().out
     assert {p.name for p in (tmp_path / 'hf').iterdir()} == {
         'config.json', 'pytorch_model.bin', 'model.safetensors'}
@@ -197,25 +204,22 @@ def test_mmmae2hf_tool_writes_a_loadable_folder(tmp_path, capsys):
     assert (config.decoder_hidden_size, config.decoder_num_hidden_layers) == (32, 1)
     assert (config.image_size, config.patch_size, config.layer_norm_eps) == (32, 8, 1e-6)
     theirs = ViTMAEForPreTraining.from_pretrained(tmp_path / 'hf').eval()
-    images, noise = inputs(2)
-    with torch.no_grad():
-        expected = theirs(pixel_values=images, noise=noise).loss
-    torch.testing.assert_close(ours.loss(images, noise)['loss'], expected, atol=1e-5, rtol=0)
+    assert_same_loss(ours, theirs, seed=2)
 
 
 def test_mmmae2hf_tool_encoder_only(tmp_path, capsys):
-    from model_converters.mmmae2hf import main as mmmae2hf
+    mmmae2hf = load_tool('model_converters/mmmae2hf').main
     state = {k: v for k, v in mmmae_model().state_dict().items() if k.startswith('backbone.')}
     torch.save(dict(state_dict=state), tmp_path / 'enc.pth')
     config = mmmae2hf([str(tmp_path / 'enc.pth'), str(tmp_path / 'hf'), '--num-heads', '4',
-                       '--verify'])
+                       '--verify']).info['config']
     assert config.architectures == ['ViTMAEModel']
     assert 'latent' in capsys.readouterr().out
     ViTMAEModel.from_pretrained(tmp_path / 'hf')
 
 
 def test_mmmae2hf_tool_asks_for_the_decoder_heads(tmp_path, capsys):
-    from model_converters.mmmae2hf import main as mmmae2hf
+    mmmae2hf = load_tool('model_converters/mmmae2hf').main
     torch.save(dict(state_dict=mmmae_model().state_dict()), tmp_path / 'mae.pth')
     with pytest.raises(SystemExit):
         mmmae2hf([str(tmp_path / 'mae.pth'), str(tmp_path / 'hf'), '--num-heads', '4'])

@@ -4,10 +4,11 @@ import timm
 import torch
 from mmengine.runner.checkpoint import load_checkpoint
 
-from mmmae.models.converters import convert_timm_vit, convert_to_timm_vit
-from mmmae.models.converters.verify import compare_with_timm
+from mmmae.converters import convert_timm_vit, convert_to_timm_vit
+from mmmae.converters.verify import compare_with_mmseg_mae, compare_with_timm
 from mmmae.registry import MODELS
 from _helpers import tiny_mae_cfg
+from conftest import load_tool
 
 TINY_TIMM = dict(img_size=32, patch_size=8, embed_dim=64, depth=2, num_heads=4)
 
@@ -43,7 +44,7 @@ def test_pretraining_encoder_matches_timm_features(device):
 
 
 def test_the_comparison_notices_a_changed_weight():
-    from mmmae.models.converters.verify import build_from_timm_kwargs
+    from mmmae.converters.builders import build_from_timm_kwargs
     state = classifier('avg_featmap').state_dict()
     timm_state, kwargs = convert_to_timm_vit(state)
     kwargs['num_heads'] = 4
@@ -57,7 +58,7 @@ def test_the_comparison_notices_a_changed_weight():
 
 
 def test_a_real_timm_model_converts_and_matches(tmp_path):
-    from model_converters.timm2mmmae import main as timm2mmmae
+    timm2mmmae = load_tool('model_converters/timm2mmmae').main
     model = timm.create_model('vit_base_patch16_224', pretrained=False, num_classes=7,
                               global_pool='avg', fc_norm=True, **TINY_TIMM)
     torch.save(model.state_dict(), tmp_path / 'timm.pth')
@@ -70,17 +71,17 @@ def test_a_real_timm_model_converts_and_matches(tmp_path):
 
 
 def test_mmmae2timm_tool_writes_a_loadable_state_dict(tmp_path, capsys):
-    from model_converters.mmmae2timm import main as mmmae2timm
+    mmmae2timm = load_tool('model_converters/mmmae2timm').main
     torch.save(dict(state_dict=classifier('cls_token').state_dict()), tmp_path / 'ft.pth')
     kwargs = mmmae2timm([str(tmp_path / 'ft.pth'), str(tmp_path / 'timm.pth'), '--num-heads', '4',
-                         '--verify'])
+                         '--verify']).info['timm_kwargs']
     assert "timm.create_model('vit_base_patch16_224'" in capsys.readouterr().out
     model = timm.create_model('vit_base_patch16_224', pretrained=False, **kwargs)
     model.load_state_dict(torch.load(tmp_path / 'timm.pth'), strict=True)
 
 
 def test_official_pretraining_checkpoint_with_decoder_loads_into_mae(tmp_path):
-    from model_converters.official2mmmae import main as official2mmmae
+    official2mmmae = load_tool('model_converters/official2mmmae').main
     mae = MODELS.build(tiny_mae_cfg())
     official = {k.split('.', 1)[1]: v for k, v in mae.state_dict().items()}  # official naming
     assert 'decoder_embed.weight' in official and 'blocks.0.attn.qkv.weight' in official
@@ -101,8 +102,7 @@ def test_wrong_kinds_of_checkpoint_are_explained():
 
 
 def test_mmseg_mae_backbone_computes_what_mmmae_computed(tmp_path):
-    from model_converters.mmmae2mmseg import main as mmmae2mmseg
-    from mmmae.models.converters.verify import compare_with_mmseg_mae
+    mmmae2mmseg = load_tool('model_converters/mmmae2mmseg').main
     mae = MODELS.build(tiny_mae_cfg())
     for p in mae.parameters():
         p.data.normal_(0, 0.05)

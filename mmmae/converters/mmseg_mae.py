@@ -6,23 +6,16 @@ maps onto it with layer scales of 1 and zero relative position biases (so the
 function is unchanged and the biases start from zero, as the MAE/BEiT segmentation
 recipe does); the final ``norm`` is left out because MMSeg's MAE has none.
 """
-import re
 from collections import OrderedDict
-from typing import Dict, List, Tuple
+from typing import Dict
 
 import torch
 
-from .errors import unknown_keys_error
+from .errors import MMMAE_MODEL
+from .mmcv_vit import MMCV_VIT
+from .shapes import grid_side, num_layers
 
-_RULES: List[Tuple[str, str]] = [
-    (r'^backbone\.(cls_token|pos_embed)$', r'\1'),
-    (r'^backbone\.patch_embed\.proj\.', 'patch_embed.projection.'),
-    (r'^backbone\.blocks\.(\d+)\.norm1\.', r'layers.\1.ln1.'),
-    (r'^backbone\.blocks\.(\d+)\.norm2\.', r'layers.\1.ln2.'),
-    (r'^backbone\.blocks\.(\d+)\.attn\.(qkv|proj)\.', r'layers.\1.attn.\2.'),
-    (r'^backbone\.blocks\.(\d+)\.mlp\.fc1\.', r'layers.\1.ffn.layers.0.0.'),
-    (r'^backbone\.blocks\.(\d+)\.mlp\.fc2\.', r'layers.\1.ffn.layers.1.'),
-]
+MMSEG_MAE = MMCV_VIT.under('backbone.', '')
 LEFT_OUT = ('backbone.norm.', 'backbone.fc_norm.', 'neck.', 'head.', 'data_preprocessor.')
 
 
@@ -33,24 +26,12 @@ def convert_to_mmseg_mae(state_dict: Dict[str, torch.Tensor], num_heads: int
     Adds ``gamma_1/gamma_2`` = 1 and zero ``relative_position_bias_table`` per layer
     (its size depends on the patch grid and ``num_heads``).
     """
-    out, unknown = OrderedDict(), []
-    for key, value in state_dict.items():
-        if key.startswith(LEFT_OUT):
-            continue
-        for pattern, repl in _RULES:
-            new, count = re.subn(pattern, repl, key)
-            if count:
-                out[new] = value
-                break
-        else:
-            unknown.append(key)
-    if unknown or 'patch_embed.projection.weight' not in out:
-        raise unknown_keys_error(unknown or list(state_dict), 'an mmmae MAE pretraining or '
-                                 'MAEViTEncoder classification state dict')
+    out = MMSEG_MAE.from_mmmae(state_dict, MMMAE_MODEL, skip=LEFT_OUT,
+                               required='backbone.patch_embed.proj.weight')
     dim = out['patch_embed.projection.weight'].shape[0]
-    side = int(round((out['pos_embed'].shape[1] - 1) ** 0.5))
+    side = grid_side(out['pos_embed'])
     table_rows = (2 * side - 1) ** 2 + 3  # BEiT: relative offsets plus cls-to-token, token-to-cls, cls-to-cls
-    for layer in sorted({int(k.split('.')[1]) for k in out if k.startswith('layers.')}):
+    for layer in range(num_layers(out, 'layers.')):
         out[f'layers.{layer}.gamma_1'] = torch.ones(dim)
         out[f'layers.{layer}.gamma_2'] = torch.ones(dim)
         out[f'layers.{layer}.attn.relative_position_bias_table'] = torch.zeros(table_rows,

@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
-from mmmae.models.converters import convert_mmpretrain_mae
+from mmmae.converters import convert_mmpretrain_mae
 from mmmae.registry import MODELS
 
 

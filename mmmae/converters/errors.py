@@ -1,6 +1,9 @@
 """The error every converter raises for keys it does not know."""
 from typing import Iterable
 
+# what the converters out of mmmae that take classifiers too expect
+MMMAE_MODEL = 'an mmmae MAE pretraining or MAEViTEncoder classification state dict'
+
 
 def unknown_keys_error(keys: Iterable[str], expected: str) -> ValueError:
     """How many keys are not understood, the first five, and the kind of checkpoint the converter
