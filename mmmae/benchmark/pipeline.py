@@ -1,13 +1,14 @@
-"""The training input pipelines per CPU core: decode + RandomResizedCrop(224, 0.2-1) + flip of
-mmmae's ImageNet MAE config, of MMPretrain 1.2's, and of mmmae's GPU-decode config (bytes read
-on the CPU; decode, crop and flip in the data preprocessor on ``device``), one thread,
-alternating."""
+"""The training input pipelines per CPU core: decode + RandomResizedCrop(``img_size``, 0.2-1) +
+flip of mmmae's ImageNet MAE config, of it reading the images from indexed tar shards, of it
+with LoadRandomResizedCrop (decode at the crop's need), of MMPretrain 1.2's, and of mmmae's
+GPU-decode config (bytes read on the CPU; decode, crop and flip in the data preprocessor on
+``device``), one thread, alternating."""
 import statistics
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import torch
 from mmengine.config import Config
@@ -19,7 +20,8 @@ from .peers import ROOT
 
 MMMAE_DATA = ROOT / 'configs' / '_base_' / 'datasets' / 'imagenet_bs512_mae.py'
 MMMAE_GPU_DECODE = ROOT / 'configs' / 'mae' / 'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k-gpu-decode.py'
-PIPELINE_PEERS = ['mmmae', 'mmpretrain', 'gpu-decode', 'gpu-decode-loader']
+PIPELINE_PEERS = ['mmmae', 'mmmae-shards', 'mmmae-crop-decode', 'mmpretrain', 'gpu-decode',
+                  'gpu-decode-loader']
 IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'}
 
 
@@ -29,6 +31,7 @@ class PipelineBench:
     folder: str
     as_jpeg: bool = False
     device: str = 'cpu'
+    img_size: int = 224  # the crop's output side
     batch: int = 8  # images per gpu-decode batch
     rounds: int = 3
     peers: List[str] = field(default_factory=lambda: list(PIPELINE_PEERS))
@@ -52,16 +55,59 @@ def image_files(folder: Path, as_jpeg: bool, scratch: Path) -> List[Path]:
     return out
 
 
-def build_pipeline(config: Path, scope: str):
-    """The ``train_pipeline`` of a dataset config, built in ``scope``'s registry."""
+def adapted_steps(steps: list, img_size: int, load: Optional[dict]) -> list:
+    """``steps`` (nested ones too) with each RandomResizedCrop at ``img_size``; given ``load``, the
+    LoadImage step the caller took out, each made a LoadRandomResizedCrop with its ``on_error``."""
+    adapted = []
+    for step in steps:
+        if 'transforms' in step:
+            step = dict(step, transforms=adapted_steps(step['transforms'], img_size, load))
+        elif step['type'] == 'RandomResizedCrop':
+            step = dict(step, scale=img_size)
+            if load is not None:
+                if step.pop('backend', 'cv2') != 'pillow':
+                    raise ValueError('LoadRandomResizedCrop resizes as the pillow backend of '
+                                     'RandomResizedCrop does, not as this one')
+                step.update(type='LoadRandomResizedCrop', on_error=load.get('on_error', 'stop'))
+        adapted.append(step)
+    return adapted
+
+
+def pipeline_steps(config: Path, img_size: int = 224, crop_decode: bool = False) -> list:
+    """The ``train_pipeline`` of a dataset config, its RandomResizedCrop at ``img_size``; with
+    ``crop_decode`` its LoadImage and that crop become one LoadRandomResizedCrop, where the crop
+    was."""
+    steps = Config.fromfile(str(config)).train_pipeline
+    load = next(s for s in steps if s['type'] == 'LoadImage') if crop_decode else None
+    return adapted_steps([s for s in steps if s is not load], img_size, load)
+
+
+def build_pipeline(config: Path, scope: str, img_size: int = 224, crop_decode: bool = False):
+    """:func:`pipeline_steps` built in ``scope``'s registry."""
     from mmcv.transforms import Compose
     from mmengine.registry import TRANSFORMS
     with DefaultScope.overwrite_default_scope(scope):
-        return Compose([TRANSFORMS.build(t) for t in Config.fromfile(str(config)).train_pipeline])
+        return Compose([TRANSFORMS.build(t) for t in pipeline_steps(config, img_size, crop_decode)])
 
 
-def pipeline_peers(device: torch.device, batch: int) -> Dict[str, Callable[[List[Path]], None]]:
-    """Each peer runs its training pipeline over a list of files; ``gpu-decode-loader`` is the
+def shard_reader(files: List[Path], scratch: Path, img_size: int) -> Callable[[List[Path]], list]:
+    """mmmae's pipeline over ``files`` packed into indexed tar shards under ``scratch``: the
+    images read by offset (and checksummed) by ``LoadShardImage`` instead of from their files."""
+    from mmmae.datasets import write_shards
+    from mmmae.registry import DATASETS
+    root = scratch / 'shards'
+    write_shards([(f'{i:06d}{f.suffix}', f.read_bytes, None) for i, f in enumerate(files)], root)
+    steps = [dict(s, type='LoadShardImage') if s['type'] == 'LoadImage' else s
+             for s in pipeline_steps(MMMAE_DATA, img_size)]
+    with DefaultScope.overwrite_default_scope('mmmae'):
+        dataset = DATASETS.build(dict(type='TarShardDataset', data_root=str(root), pipeline=steps))
+    position = {f: i for i, f in enumerate(files)}
+    return lambda some: [dataset[position[f]] for f in some]
+
+
+def pipeline_peers(device: torch.device, batch: int, img_size: int, files: List[Path],
+                   scratch: Path) -> Dict[str, Callable[[List[Path]], None]]:
+    """Each peer runs its training pipeline over some of ``files``; ``gpu-decode-loader`` is the
     data loader's share of ``gpu-decode`` (read bytes, pack, collate)."""
     import mmpretrain
     from mmengine.dataset import pseudo_collate
@@ -69,14 +115,17 @@ def pipeline_peers(device: torch.device, batch: int) -> Dict[str, Callable[[List
     from mmmae.registry import MODELS
     theirs_config = Path(mmpretrain.__file__).parent / '.mim' / 'configs' / '_base_' / 'datasets' / \
         'imagenet_bs512_mae.py'
-    ours, theirs = build_pipeline(MMMAE_DATA, 'mmmae'), build_pipeline(theirs_config, 'mmpretrain')
+    ours = build_pipeline(MMMAE_DATA, 'mmmae', img_size)
+    theirs = build_pipeline(theirs_config, 'mmpretrain', img_size)
+    crop_decode = build_pipeline(MMMAE_DATA, 'mmmae', img_size, crop_decode=True)
     decode_cfg = Config.fromfile(str(MMMAE_GPU_DECODE))
+    decode_cfg.model.data_preprocessor.crop_size = img_size
     load_bytes = build_pipeline(MMMAE_GPU_DECODE, 'mmmae')
     with DefaultScope.overwrite_default_scope('mmmae'):
         preprocessor = MODELS.build(decode_cfg.model.data_preprocessor).to(device)
 
     def per_image(pipeline):
-        return lambda files: [pipeline(dict(img_path=str(f))) for f in files]
+        return lambda files: [pipeline(dict(img_path=str(f), sample_idx=i)) for i, f in enumerate(files)]
 
     def gpu_decode(files):
         for start in range(0, len(files), batch):
@@ -87,7 +136,9 @@ def pipeline_peers(device: torch.device, batch: int) -> Dict[str, Callable[[List
     def loader_share(files):  # what the data loader workers still do with gpu-decode
         for start in range(0, len(files), batch):
             pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
-    return {'mmmae': per_image(ours), 'mmpretrain': per_image(theirs), 'gpu-decode': gpu_decode,
+    return {'mmmae': per_image(ours), 'mmmae-shards': shard_reader(files, scratch, img_size),
+            'mmmae-crop-decode': per_image(crop_decode),
+            'mmpretrain': per_image(theirs), 'gpu-decode': gpu_decode,
             'gpu-decode-loader': loader_share}
 
 
@@ -100,7 +151,7 @@ def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
     device = torch.device(bench.device)
     with tempfile.TemporaryDirectory() as scratch:
         files = image_files(Path(bench.folder), bench.as_jpeg, Path(scratch))
-        runs = pipeline_peers(device, bench.batch)
+        runs = pipeline_peers(device, bench.batch, bench.img_size, files, Path(scratch))
         names = [n for n in runs if n in bench.peers]
         for name in names:
             runs[name](files[:2])  # warm-up
@@ -111,7 +162,7 @@ def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
                 runs[name](files)
                 times[name].append(time.perf_counter() - start)
     kinds = sorted({f.suffix.lower() for f in files})
-    print(f'input pipeline: decode + RandomResizedCrop(224, 0.2-1) + flip, {len(files)} files '
+    print(f'input pipeline: decode + RandomResizedCrop({bench.img_size}, 0.2-1) + flip, {len(files)} files '
           f'({", ".join(kinds)}), 1 CPU thread, gpu-decode on {device.type}, batch {bench.batch}, '
           f'median of {bench.rounds} rounds')
     results = {}
@@ -125,4 +176,7 @@ def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
             if name != 'mmmae':
                 print(f'  mmmae / {name}: '
                       f'{results["mmmae"]["img_per_s"] / results[name]["img_per_s"]:.2f}x')
+    if {'mmmae-crop-decode', 'mmpretrain'} <= set(results):
+        print('  mmmae-crop-decode / mmpretrain: '
+              f'{results["mmmae-crop-decode"]["img_per_s"] / results["mmpretrain"]["img_per_s"]:.2f}x')
     return results

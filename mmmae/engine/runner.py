@@ -1,5 +1,8 @@
-"""The Runner and the weight initializer that read checkpoints with mmmae's safe loader."""
-from typing import Callable, Optional, Union
+"""mmmae's Runner (safe checkpoint loading, data loaders that leave the global RNG alone) and the
+weight initializer that reads checkpoints with mmmae's safe loader."""
+from typing import Callable, Dict, Optional, Union
+
+import torch
 
 from mmengine.logging import print_log
 from mmengine.model import PretrainedInit, is_model_wrapper, update_init_info
@@ -12,10 +15,25 @@ from .checkpoint import load_into_model, load_model_checkpoint, read_checkpoint
 
 @RUNNERS.register_module()
 class SafeLoadRunner(Runner):
-    """mmengine's Runner, except that ``load_from``, resume and tools/test.py's checkpoint are
-    read with :func:`~mmmae.engine.read_checkpoint`: mmengine 0.10.7's plain ``torch.load``
-    refuses its own checkpoints on torch >= 2.6. mmmae's runtime config chooses it
-    (``runner_type = 'mmmae.SafeLoadRunner'``)."""
+    """mmengine's Runner, except for two things. mmmae's runtime config chooses it
+    (``runner_type = 'mmmae.SafeLoadRunner'``).
+
+    - ``load_from``, resume and tools/test.py's checkpoint are read with
+      :func:`~mmmae.engine.read_checkpoint`: mmengine 0.10.7's plain ``torch.load`` refuses its
+      own checkpoints on torch >= 2.6.
+    - Each data loader gets a generator of its own, seeded from the run's seed, unless its config
+      gives one. A loader draws a base seed for its workers whenever it starts an iterator: every
+      epoch, or once with persistent workers. From torch's global generator, that draw would
+      shift the masks and dropout that follow by the loader settings and by a resume.
+    """
+
+    @staticmethod
+    def build_dataloader(dataloader: Union[torch.utils.data.DataLoader, Dict], seed: Optional[int] = None,
+                         diff_rank_seed: bool = False) -> torch.utils.data.DataLoader:
+        if isinstance(dataloader, dict) and dataloader.get('generator') is None:
+            generator = torch.Generator().manual_seed(0 if seed is None else seed)
+            dataloader = dict(dataloader, generator=generator)
+        return Runner.build_dataloader(dataloader, seed, diff_rank_seed)
 
     def load_checkpoint(self, filename: str, map_location: Union[str, Callable] = 'cpu',
                         strict: bool = False, revise_keys: Optional[list] = None) -> dict:

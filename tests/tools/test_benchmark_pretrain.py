@@ -147,7 +147,8 @@ def test_data_mode_times_the_three_input_pipelines(tmp_path, capsys):
         shutil.copy(photos / name, folder / name.split('/')[-1])
     results = benchmark_pretrain.main(['--pipeline-folder', str(folder), '--as-jpeg', '--rounds', '1',
                                        '--device', 'cpu'])
-    assert set(results) == {'mmmae', 'mmpretrain', 'gpu-decode', 'gpu-decode-loader'}
+    assert set(results) == {'mmmae', 'mmmae-crop-decode', 'mmmae-shards', 'mmpretrain', 'gpu-decode',
+                            'gpu-decode-loader'}
     assert all(r['img_per_s'] > 0 for r in results.values())
     out = capsys.readouterr().out
     assert '3 files (.jpg)' in out and 'mmmae / gpu-decode:' in out

@@ -13,9 +13,12 @@ train_pipeline = [
     # any colour mode to 3-channel BGR; a broken file is skipped and counted in the log (set
     # on_error='stop' to stop at the first one instead)
     dict(type='LoadImage', on_error='skip'),
-    dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
-         backend='pillow', interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5),
+    # random transforms: draws fixed by (seed, epoch, sample index) with SeededSampler
+    dict(type='SeededAugment', transforms=[
+        dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
+             backend='pillow', interpolation='bicubic'),
+        dict(type='RandomFlip', prob=0.5),
+    ]),
     dict(type='PackInputs'),
 ]
 # fixed views of the first images for the reconstruction pictures (ReconstructionHook)

@@ -7,13 +7,16 @@ bgr_std = [57.375, 57.12, 58.395]
 
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='RandomResizedCrop', scale=224, backend='pillow', interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandAugment', policies='timm_increasing', num_policies=2, total_level=10,
-         magnitude_level=9, magnitude_std=0.5,
-         hparams=dict(pad_val=[round(x) for x in bgr_mean], interpolation='bicubic')),
-    dict(type='RandomErasing', erase_prob=0.25, mode='rand', min_area_ratio=0.02,
-         max_area_ratio=1 / 3, fill_color=bgr_mean, fill_std=bgr_std),
+    # random transforms: draws fixed by (seed, epoch, sample index) with SeededSampler
+    dict(type='SeededAugment', transforms=[
+        dict(type='RandomResizedCrop', scale=224, backend='pillow', interpolation='bicubic'),
+        dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        dict(type='RandAugment', policies='timm_increasing', num_policies=2, total_level=10,
+             magnitude_level=9, magnitude_std=0.5,
+             hparams=dict(pad_val=[round(x) for x in bgr_mean], interpolation='bicubic')),
+        dict(type='RandomErasing', erase_prob=0.25, mode='rand', min_area_ratio=0.02,
+             max_area_ratio=1 / 3, fill_color=bgr_mean, fill_std=bgr_std),
+    ]),
     dict(type='PackInputs'),
 ]
 test_pipeline = [
@@ -25,7 +28,7 @@ test_pipeline = [
 
 train_dataloader = dict(
     batch_size=128, num_workers=8, persistent_workers=True, pin_memory=True,
-    sampler=dict(type='DefaultSampler', shuffle=True), collate_fn=dict(type='default_collate'),
+    sampler=dict(type='SeededSampler', shuffle=True), collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, split='train', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=128, num_workers=8, persistent_workers=True, pin_memory=True,

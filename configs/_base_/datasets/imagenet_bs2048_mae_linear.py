@@ -3,8 +3,11 @@ _base_ = './imagenet_bs128_mae_finetune.py'
 
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='RandomResizedCrop', scale=224, backend='pillow', interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    # random transforms: draws fixed by (seed, epoch, sample index) with SeededSampler
+    dict(type='SeededAugment', transforms=[
+        dict(type='RandomResizedCrop', scale=224, backend='pillow', interpolation='bicubic'),
+        dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    ]),
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(batch_size=2048, drop_last=True, dataset=dict(pipeline=train_pipeline))

@@ -6,8 +6,11 @@ data_root = 'data/mnist5k/'
 
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.6, 1.0),
-         backend='pillow', interpolation='bicubic'),
+    # random transforms: draws fixed by (seed, epoch, sample index) with SeededSampler
+    dict(type='SeededAugment', transforms=[
+        dict(type='RandomResizedCrop', scale=32, crop_ratio_range=(0.6, 1.0),
+             backend='pillow', interpolation='bicubic'),
+    ]),
     dict(type='PackInputs'),
 ]
 test_pipeline = [
@@ -20,7 +23,7 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='SeededSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, ann_file='meta/train.txt',
                  pipeline=train_pipeline))

@@ -6,13 +6,16 @@ model = dict(backbone=dict(img_size=448))
 bgr_mean = [103.53, 116.28, 123.675]
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='RandomResizedCrop', scale=448, backend='pillow', interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='RandAugment', policies='timm_increasing', num_policies=2, total_level=10,
-         magnitude_level=9, magnitude_std=0.5,
-         hparams=dict(pad_val=[104, 116, 124], interpolation='bicubic')),
-    dict(type='RandomErasing', erase_prob=0.25, mode='rand', min_area_ratio=0.02,
-         max_area_ratio=1 / 3, fill_color=bgr_mean, fill_std=[57.375, 57.12, 58.395]),
+    # random transforms: draws fixed by (seed, epoch, sample index) with SeededSampler
+    dict(type='SeededAugment', transforms=[
+        dict(type='RandomResizedCrop', scale=448, backend='pillow', interpolation='bicubic'),
+        dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        dict(type='RandAugment', policies='timm_increasing', num_policies=2, total_level=10,
+             magnitude_level=9, magnitude_std=0.5,
+             hparams=dict(pad_val=[104, 116, 124], interpolation='bicubic')),
+        dict(type='RandomErasing', erase_prob=0.25, mode='rand', min_area_ratio=0.02,
+             max_area_ratio=1 / 3, fill_color=bgr_mean, fill_std=[57.375, 57.12, 58.395]),
+    ]),
     dict(type='PackInputs'),
 ]
 test_pipeline = [

@@ -1,7 +1,7 @@
 """Image loading that handles every colour mode and names a bad file with the fix."""
 import io
 import logging
-from typing import Optional
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
@@ -54,19 +54,14 @@ class LoadImage(BaseTransform):
 
     def __init__(self, on_error: str = 'stop', backend_args: Optional[dict] = None) -> None:
         if on_error not in ('stop', 'skip'):
-            raise ValueError(f"LoadImage on_error must be 'stop' or 'skip', got {on_error!r}")
+            raise ValueError(f"{type(self).__name__} on_error must be 'stop' or 'skip', "
+                             f'got {on_error!r}')
         self.on_error, self.backend_args = on_error, backend_args
         self.skipped = 0
 
     def transform(self, results: dict) -> Optional[dict]:
-        path = results['img_path']
         try:
-            try:
-                data = get(path, backend_args=self.backend_args)
-            except FileNotFoundError as err:
-                raise BadImageError(f'{path} does not exist, but the annotation list names it; '
-                                    'restore the file or remove its line') from err
-            image = decode_image(data, path)
+            return self.decode(*self.read(results), results)
         except BadImageError as err:
             if self.on_error == 'stop':
                 raise
@@ -74,9 +69,23 @@ class LoadImage(BaseTransform):
             print_log(f'skipped a bad sample: {err} ({self.skipped} skipped by this data worker)',
                       logger='current', level=logging.WARNING)
             return None
+
+    def decode(self, data: bytes, name: str, results: dict) -> dict:
+        """``results`` with the decoded image (``img``, ``img_shape``, ``ori_shape``); raises
+        :class:`BadImageError` naming ``name`` for bytes that are not a whole image."""
+        image = decode_image(data, name)
         results['img'] = image
         results['img_shape'] = results['ori_shape'] = image.shape[:2]
         return results
+
+    def read(self, results: dict) -> Tuple[bytes, str]:
+        """The sample's encoded bytes and the name errors give it (``results['img_path']``)."""
+        path = results['img_path']
+        try:
+            return get(path, backend_args=self.backend_args), path
+        except FileNotFoundError as err:
+            raise BadImageError(f'{path} does not exist, but the annotation list names it; '
+                                'restore the file or remove its line') from err
 
 
 @TRANSFORMS.register_module()
