@@ -106,40 +106,47 @@ def shard_reader(files: List[Path], scratch: Path, img_size: int) -> Callable[[L
 
 
 def pipeline_peers(device: torch.device, batch: int, img_size: int, files: List[Path],
-                   scratch: Path) -> Dict[str, Callable[[List[Path]], None]]:
-    """Each peer runs its training pipeline over some of ``files``; ``gpu-decode-loader`` is the
-    data loader's share of ``gpu-decode`` (read bytes, pack, collate)."""
+                   scratch: Path, peers: List[str]) -> Dict[str, Callable[[List[Path]], None]]:
+    """The ``peers`` asked for, in :data:`PIPELINE_PEERS` order, each running its training
+    pipeline over some of ``files``; only those are set up (``mmmae-shards`` writes the files as
+    shards first). ``gpu-decode-loader`` is the data loader's share of ``gpu-decode`` (read
+    bytes, pack, collate)."""
     import mmpretrain
     from mmengine.dataset import pseudo_collate
 
     from mmmae.registry import MODELS
     theirs_config = Path(mmpretrain.__file__).parent / '.mim' / 'configs' / '_base_' / 'datasets' / \
         'imagenet_bs512_mae.py'
-    ours = build_pipeline(MMMAE_DATA, 'mmmae', img_size)
-    theirs = build_pipeline(theirs_config, 'mmpretrain', img_size)
-    crop_decode = build_pipeline(MMMAE_DATA, 'mmmae', img_size, crop_decode=True)
-    decode_cfg = Config.fromfile(str(MMMAE_GPU_DECODE))
-    decode_cfg.model.data_preprocessor.crop_size = img_size
-    load_bytes = build_pipeline(MMMAE_GPU_DECODE, 'mmmae')
-    with DefaultScope.overwrite_default_scope('mmmae'):
-        preprocessor = MODELS.build(decode_cfg.model.data_preprocessor).to(device)
 
     def per_image(pipeline):
         return lambda files: [pipeline(dict(img_path=str(f), sample_idx=i)) for i, f in enumerate(files)]
 
-    def gpu_decode(files):
-        for start in range(0, len(files), batch):
-            data = pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
-            preprocessor(data, training=True)
-        sync(device)
+    def gpu_decode(loader_only: bool):
+        decode_cfg = Config.fromfile(str(MMMAE_GPU_DECODE))
+        decode_cfg.model.data_preprocessor.crop_size = img_size
+        load_bytes = per_image(build_pipeline(MMMAE_GPU_DECODE, 'mmmae'))
+        with DefaultScope.overwrite_default_scope('mmmae'):
+            preprocessor = MODELS.build(decode_cfg.model.data_preprocessor).to(device)
 
-    def loader_share(files):  # what the data loader workers still do with gpu-decode
-        for start in range(0, len(files), batch):
-            pseudo_collate(per_image(load_bytes)(files[start:start + batch]))
-    return {'mmmae': per_image(ours), 'mmmae-shards': shard_reader(files, scratch, img_size),
-            'mmmae-crop-decode': per_image(crop_decode),
-            'mmpretrain': per_image(theirs), 'gpu-decode': gpu_decode,
-            'gpu-decode-loader': loader_share}
+        def run(files):  # loader_only: what the data loader workers still do
+            for start in range(0, len(files), batch):
+                data = pseudo_collate(load_bytes(files[start:start + batch]))
+                if not loader_only:
+                    preprocessor(data, training=True)
+            if not loader_only:
+                sync(device)
+        return run
+
+    setups = {
+        'mmmae': lambda: per_image(build_pipeline(MMMAE_DATA, 'mmmae', img_size)),
+        'mmmae-shards': lambda: shard_reader(files, scratch, img_size),
+        'mmmae-crop-decode': lambda: per_image(build_pipeline(MMMAE_DATA, 'mmmae', img_size,
+                                                              crop_decode=True)),
+        'mmpretrain': lambda: per_image(build_pipeline(theirs_config, 'mmpretrain', img_size)),
+        'gpu-decode': lambda: gpu_decode(loader_only=False),
+        'gpu-decode-loader': lambda: gpu_decode(loader_only=True),
+    }
+    return {name: setups[name]() for name in PIPELINE_PEERS if name in peers}
 
 
 def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
@@ -151,8 +158,8 @@ def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
     device = torch.device(bench.device)
     with tempfile.TemporaryDirectory() as scratch:
         files = image_files(Path(bench.folder), bench.as_jpeg, Path(scratch))
-        runs = pipeline_peers(device, bench.batch, bench.img_size, files, Path(scratch))
-        names = [n for n in runs if n in bench.peers]
+        runs = pipeline_peers(device, bench.batch, bench.img_size, files, Path(scratch), bench.peers)
+        names = list(runs)
         for name in names:
             runs[name](files[:2])  # warm-up
         times = {name: [] for name in names}

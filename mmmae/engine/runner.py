@@ -3,7 +3,6 @@ weight initializer that reads checkpoints with mmmae's safe loader."""
 from typing import Callable, Dict, Optional, Union
 
 import torch
-
 from mmengine.logging import print_log
 from mmengine.model import PretrainedInit, is_model_wrapper, update_init_info
 from mmengine.runner import Runner

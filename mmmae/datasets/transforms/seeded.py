@@ -54,7 +54,8 @@ class SeededAugment(BaseTransform):
     seed and the epoch (:class:`~mmmae.datasets.samplers.SampleIndex`), so a sample is
     augmented the same way whatever the number of workers, whether they persist, the number of
     ranks, and across a resume. A plain index (a dataset read outside such a sampler) counts as
-    epoch 0 of seed 0. The global generators are restored afterwards.
+    epoch 0 of seed 0. In the main process the global generators are restored afterwards (see
+    :func:`seeded_global_rngs`).
 
     Args:
         transforms: the random transforms (crop, flip, ...), as pipeline dicts.
