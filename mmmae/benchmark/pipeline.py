@@ -2,7 +2,9 @@
 flip of mmmae's ImageNet MAE config, of it reading the images from indexed tar shards, of it
 with LoadRandomResizedCrop (decode at the crop's need), of MMPretrain 1.2's, and of mmmae's
 GPU-decode config (bytes read on the CPU; decode, crop and flip in the data preprocessor on
-``device``), one thread, alternating."""
+``device``), alternating. The CPU pipelines run where training runs them, in a data loader
+worker (one, one thread); the GPU-decode ones in the main process, which holds the device."""
+import math
 import statistics
 import tempfile
 import time
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 import torch
+from torch.utils.data import DataLoader, Dataset
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
@@ -22,6 +25,7 @@ MMMAE_DATA = ROOT / 'configs' / '_base_' / 'datasets' / 'imagenet_bs512_mae.py'
 MMMAE_GPU_DECODE = ROOT / 'configs' / 'mae' / 'mae_vit-base-p16_8xb512-amp-coslr-300e_in1k-gpu-decode.py'
 PIPELINE_PEERS = ['mmmae', 'mmmae-shards', 'mmmae-crop-decode', 'mmpretrain', 'gpu-decode',
                   'gpu-decode-loader']
+MAIN_PROCESS_PEERS = ('gpu-decode', 'gpu-decode-loader')  # they share the device's preprocessor
 IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'}
 
 
@@ -149,6 +153,38 @@ def pipeline_peers(device: torch.device, batch: int, img_size: int, files: List[
     return {name: setups[name]() for name in PIPELINE_PEERS if name in peers}
 
 
+class _Chunks(Dataset):
+    """``files`` in chunks, each put through ``run`` when a data loader worker loads it."""
+
+    def __init__(self, run: Callable[[List[Path]], None], files: List[Path], size: int = 64):
+        self.run, self.files, self.size = run, files, size
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.files) / self.size)
+
+    def __getitem__(self, index: int) -> int:
+        self.run(self.files[index * self.size:(index + 1) * self.size])
+        return index
+
+
+def _one_thread(_: int) -> None:
+    import cv2
+    cv2.setNumThreads(1)  # the data loader sets torch's
+
+
+def in_worker(run: Callable[[List[Path]], None], files: List[Path]) -> Callable[[], None]:
+    """A round of ``run`` over ``files`` in one persistent data loader worker (forked, so the
+    peer needs no pickling); the worker is started and warmed up here."""
+    loader = DataLoader(_Chunks(run, files), batch_size=None, num_workers=1, persistent_workers=True,
+                        worker_init_fn=_one_thread, multiprocessing_context='fork')
+
+    def round_() -> None:
+        for _ in loader:
+            pass
+    round_()  # warm-up: the fork and the first images
+    return round_
+
+
 def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
     """Print and return each pipeline's images/s (median and best round)."""
     import cv2
@@ -159,21 +195,25 @@ def run_pipelines(bench: PipelineBench) -> Dict[str, dict]:
     with tempfile.TemporaryDirectory() as scratch:
         files = image_files(Path(bench.folder), bench.as_jpeg, Path(scratch))
         runs = pipeline_peers(device, bench.batch, bench.img_size, files, Path(scratch), bench.peers)
-        names = list(runs)
-        for name in names:
-            runs[name](files[:2])  # warm-up
-        times = {name: [] for name in names}
+        rounds = {}
+        for name, run in runs.items():
+            if name in MAIN_PROCESS_PEERS:
+                run(files[:2])  # warm-up
+                rounds[name] = lambda run=run: run(files)
+            else:
+                rounds[name] = in_worker(run, files)
+        times = {name: [] for name in rounds}
         for _ in range(bench.rounds):
-            for name in names:
+            for name, round_ in rounds.items():
                 start = time.perf_counter()
-                runs[name](files)
+                round_()
                 times[name].append(time.perf_counter() - start)
     kinds = sorted({f.suffix.lower() for f in files})
     print(f'input pipeline: decode + RandomResizedCrop({bench.img_size}, 0.2-1) + flip, {len(files)} files '
-          f'({", ".join(kinds)}), 1 CPU thread, gpu-decode on {device.type}, batch {bench.batch}, '
-          f'median of {bench.rounds} rounds')
+          f'({", ".join(kinds)}), one data loader worker of 1 thread (gpu-decode: main process, '
+          f'{device.type}, batch {bench.batch}), median of {bench.rounds} rounds')
     results = {}
-    for name in names:
+    for name in rounds:
         seconds = statistics.median(times[name])
         results[name] = dict(img_per_s=len(files) / seconds, best_img_per_s=len(files) / min(times[name]))
         print(f'  {name:17s} {results[name]["img_per_s"]:8.1f} img/s per core (best round '
