@@ -8,6 +8,7 @@ mmengine looks a scope prefix up only among its root registries' children, then 
 dotted name, which ``mmmae.__getattr__`` answers from these registries. Nothing is written
 into mmengine's registry tree beyond what ``Registry(parent=...)`` itself does.
 """
+from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry
 from mmpretrain import registry as mmpretrain_registry
 
@@ -36,3 +37,6 @@ METRICS = _child(mmpretrain_registry.METRICS, 'mmmae.evaluation')
 EVALUATORS = _child(mmpretrain_registry.EVALUATORS, 'mmmae.evaluation')
 VISUALIZERS = _child(mmpretrain_registry.VISUALIZERS, 'mmmae.visualization')
 VISBACKENDS = _child(mmpretrain_registry.VISBACKENDS, 'mmmae.visualization')
+# MMPretrain has no children of these two: mmmae's hang from mmengine's roots directly
+STRATEGIES = _child(mmengine_registry.STRATEGIES, 'mmmae.engine')
+FUNCTIONS = _child(mmengine_registry.FUNCTIONS, 'mmmae.engine')

@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Optional, Sequence, Union
 
 import mmengine
+import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
@@ -62,8 +63,8 @@ def train(config: PathLike, work_dir: Optional[PathLike] = None, cfg_options: Op
     prepare_distributed(cfg)
     with named_config_errors():
         runner = build_runner(cfg)
-        if cfg.get('resume') and cfg.get('load_from'):
-            check_resume_fits(runner.model, cfg.load_from)
+        if cfg.get('resume') and cfg.get('load_from') and isinstance(runner.model, torch.nn.Module):
+            check_resume_fits(runner.model, cfg.load_from)  # a strategy's model: it checks itself
         runner.train()
     return runner
 

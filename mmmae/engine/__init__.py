@@ -4,6 +4,7 @@ from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check
                          checkpoint_problem, latest_good_checkpoint, load_checkpoint_file,
                          load_into_model, load_model_checkpoint, read_checkpoint)
 from .runner import SafeLoadRunner, SafePretrainedInit
+from .strategies import MAEFSDPStrategy, local_device, transformer_block_policy
 from .hooks import (CompileModelHook, NonFiniteLossError, NonFiniteLossHook, RandomStateHook,
                     ReconstructionHook)
 from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
@@ -12,10 +13,11 @@ from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstruc
 
 __all__ = ['ATOMIC_BACKEND', 'MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
            'CheckpointLoadError', 'CompileModelHook',
-           'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
+           'LayerDecayOptimWrapperConstructor', 'MAEFSDPStrategy', 'NonFiniteLossError', 'NonFiniteLossHook',
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
            'amp_or_cpu_optim_wrapper', 'atomic_write', 'atomic_write_bytes', 'check_resume_fits',
            'checkpoint_problem', 'cpu_has_native_bf16',
-           'latest_good_checkpoint', 'load_checkpoint_file', 'load_into_model',
-           'load_model_checkpoint', 'read_checkpoint', 'SafeLoadRunner', 'SafePretrainedInit']
+           'latest_good_checkpoint', 'load_checkpoint_file', 'local_device', 'load_into_model',
+           'load_model_checkpoint', 'read_checkpoint', 'SafeLoadRunner', 'SafePretrainedInit',
+           'transformer_block_policy']

@@ -19,7 +19,7 @@ import pickle
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 import numpy as np
 import torch
@@ -59,6 +59,10 @@ MMENGINE_CHECKPOINT_GLOBALS = [
 ]
 
 
+SHARDED_METADATA = '.metadata'  # DCP's index of a sharded checkpoint's shards, written last
+SHARDED_EXTRA = 'extra.pth'  # a sharded checkpoint's non-tensor part, beside the shards
+
+
 class CheckpointLoadError(RuntimeError):
     """A checkpoint that cannot be read, with the file named."""
 
@@ -73,6 +77,10 @@ def load_checkpoint_file(filename: Union[str, os.PathLike],
     naming the file for a truncated, corrupt or code-carrying pickle.
     """
     filename = os.path.expanduser(os.fspath(filename))
+    if os.path.isdir(filename):
+        raise CheckpointLoadError(
+            f'{filename} is a sharded checkpoint (a directory of FSDP shards); make one file of it '
+            f'first: python tools/model_converters/consolidate_checkpoint.py {filename} OUT.pth')
     if not os.path.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
     try:
@@ -131,9 +139,16 @@ def checkpoint_problem(filename: Union[str, os.PathLike]) -> Optional[str]:
 
     A torch checkpoint is a zip archive: a truncated file has no central
     directory and a damaged one fails its members' CRC checks, both found
-    without unpickling anything.
+    without unpickling anything. A sharded checkpoint (a directory, see
+    :mod:`~mmmae.engine.sharded_checkpoint`) is complete with its DCP metadata
+    and a complete ``extra.pth``.
     """
     filename = os.fspath(filename)
+    if os.path.isdir(filename):
+        if not os.path.isfile(os.path.join(filename, SHARDED_METADATA)):
+            return f'a sharded checkpoint without its {SHARDED_METADATA} (not completely written)'
+        problem = checkpoint_problem(os.path.join(filename, SHARDED_EXTRA))
+        return None if problem is None else f'its {SHARDED_EXTRA} is {problem}'
     if not os.path.isfile(filename):
         return 'missing'
     try:
@@ -172,13 +187,28 @@ def latest_good_checkpoint(work_dir: Union[str, os.PathLike]) -> Optional[str]:
     return None
 
 
-def check_resume_fits(model: torch.nn.Module, filename: Union[str, os.PathLike]) -> None:
+def saved_shapes(filename: Union[str, os.PathLike]) -> dict:
+    """The shape of each tensor of a checkpoint's ``state_dict``, read without loading them: a
+    file's tensors are mapped, a sharded checkpoint's shapes come from its DCP metadata."""
+    if os.path.isdir(filename):
+        from torch.distributed.checkpoint import FileSystemReader
+        entries = FileSystemReader(os.fspath(filename)).read_metadata().state_dict_metadata
+        return {name[len('state_dict.'):]: entry.size for name, entry in entries.items()
+                if name.startswith('state_dict.') and hasattr(entry, 'size')}
+    return {key: value.shape for key, value in
+            load_checkpoint_file(filename, mmap=True).get('state_dict', {}).items()}
+
+
+def check_resume_fits(model: Union[torch.nn.Module, Mapping[str, torch.Size]],
+                      filename: Union[str, os.PathLike]) -> None:
     """Raise ``CheckpointLoadError`` listing every shape that differs between the checkpoint and
-    ``model`` (mmengine would only warn and resume a half-loaded model)."""
-    saved = load_checkpoint_file(filename, mmap=True).get('state_dict', {})
-    ours = getattr(model, 'module', model).state_dict()
-    differ = [f'{key}: checkpoint {tuple(saved[key].shape)}, model {tuple(value.shape)}'
-              for key, value in ours.items() if key in saved and saved[key].shape != value.shape]
+    ``model`` (or the shapes of its state dict; mmengine would only warn and resume a
+    half-loaded model)."""
+    saved = saved_shapes(filename)
+    ours = model if isinstance(model, Mapping) else {
+        key: value.shape for key, value in getattr(model, 'module', model).state_dict().items()}
+    differ = [f'{key}: checkpoint {tuple(saved[key])}, model {tuple(shape)}'
+              for key, shape in ours.items() if key in saved and tuple(saved[key]) != tuple(shape)]
     if differ:
         listed = '; '.join(differ[:5]) + (f'; and {len(differ) - 5} more' if len(differ) > 5 else '')
         raise CheckpointLoadError(f'checkpoint {filename} does not fit the model of this config ({listed}). '

@@ -1,0 +1,20 @@
+"""Test-only: dump the model's and optimizer's full state when training starts (after a resume)."""
+import torch
+from mmengine.dist import get_rank
+from mmengine.hooks import Hook
+from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict
+
+from mmmae.registry import HOOKS
+
+
+@HOOKS.register_module()
+class FullStateDumpHook(Hook):
+    """Write ``work_dir/start_state.pt``: the full model and optimizer state (gathered from the
+    shards) as training begins, and the iteration it begins at."""
+
+    def before_train(self, runner) -> None:
+        model, optim = get_state_dict(runner.model, runner.optim_wrapper.optimizer,
+                                      options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+        if get_rank() == 0:
+            torch.save(dict(model=model, optimizer=optim, iter=runner.iter),
+                       f'{runner.work_dir}/start_state.pt')
