@@ -14,13 +14,14 @@ from typing import Iterator, Iterable, Optional
 
 from mmengine.config import Config
 from mmengine.registry import Registry
-from mmengine.runner import Runner
+from mmengine.runner import FlexibleRunner, Runner
 
 from mmmae import registry as mmmae_registry
 from .misc import closest_name
 
-# Runner arguments, plus what the tools and mmengine read from a config themselves
-RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {
+# Runner and FlexibleRunner arguments, plus what the tools and mmengine read from a config themselves
+RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) | frozenset(
+    inspect.signature(FlexibleRunner.__init__).parameters) - {'self', 'cfg'} | {
     '_base_', 'custom_imports', 'runner_type', 'model_wrapper_cfg', 'vis_backends'}
 SIMILARITY = 0.8  # helper variables of a config (max_iters, det_size) are rarely this close
 
@@ -37,6 +38,7 @@ def check_config_keys(cfg: Config) -> None:
                           "step included, which fails on torch 2.14; compile the model with "
                           "custom_hooks = [dict(type='CompileModelHook')] (torch.compile's "
                           "arguments go into the dict) and remove compile")
+    check_runner_settings(cfg)
     for key in cfg.keys():
         if key in RUNNER_KEYS:
             continue
@@ -44,6 +46,22 @@ def check_config_keys(cfg: Config) -> None:
         if match:
             raise ConfigError(f"config key '{key}' is not a setting mmengine reads, so it would be "
                                  f"silently ignored; did you mean '{match[0]}'?")
+
+
+def check_runner_settings(cfg: Config) -> None:
+    """Raise :class:`ConfigError` for settings the config's Runner would silently ignore: a
+    ``strategy`` (FSDP, DeepSpeed) under the plain Runner, DDP's ``model_wrapper_cfg`` under a
+    FlexibleRunner."""
+    runner = mmmae_registry.RUNNERS.get(cfg.get('runner_type', 'Runner'))
+    flexible = isinstance(runner, type) and issubclass(runner, FlexibleRunner)
+    if cfg.get('strategy') is not None and not flexible:
+        raise ConfigError(f"strategy = ... is read only by a FlexibleRunner, and runner_type is "
+                          f"{cfg.get('runner_type', 'Runner')!r}; set runner_type = "
+                          "'mmmae.SafeFlexibleRunner', or remove strategy to train with DDP")
+    if flexible and cfg.get('model_wrapper_cfg') is not None:
+        raise ConfigError('model_wrapper_cfg is the DDP Runner\'s wrapper setting, which a '
+                          'FlexibleRunner ignores; put the wrapper\'s options in strategy.model_wrapper '
+                          'and remove model_wrapper_cfg')
 
 
 def _registries_named(name: str) -> Iterable[Registry]:
@@ -61,9 +79,13 @@ def _registries_named(name: str) -> Iterable[Registry]:
 
 
 def _class_named(name: str) -> Optional[type]:
-    for registry in _registries_named('model'):
-        if name in registry.module_dict:
-            return registry.module_dict[name]
+    """The class registered as ``name`` in any of mmmae's registries or their ancestors
+    (models first: their names are the ones other registries share)."""
+    names = ['model'] + sorted({r.name for r in vars(mmmae_registry).values() if isinstance(r, Registry)})
+    for registry_name in names:
+        for registry in _registries_named(registry_name):
+            if name in registry.module_dict:
+                return registry.module_dict[name]
     return None
 
 
@@ -73,6 +95,10 @@ def explain_build_error(err: Exception) -> Optional[str]:
     unknown_type = re.match(r'(\S+) is not in the (?:\S+::)?(\w+) registry', text)
     if isinstance(err, KeyError) and unknown_type:
         type_name, registry_name = unknown_type.groups()
+        ours = next(iter(_registries_named(registry_name)), None)
+        if ours is not None and type_name in ours.module_dict:  # looked up outside mmmae's scope
+            return (f"{registry_name} type '{type_name}' is mmmae's, and this {registry_name} is "
+                    f"built outside mmmae's scope; write type='mmmae.{type_name}'")
         names = {n for r in _registries_named(registry_name) for n in r.module_dict}
         hint = closest_name(type_name.split('.')[-1], names)
         return f"unknown {registry_name} type '{type_name}'{hint}" if hint else None

@@ -121,13 +121,14 @@ def test_two_ranks_shards_resume_on_one_rank(fsdp_run, tmp_path, mnist_root):
 
 def test_consolidated_checkpoint_converts_to_timm_and_verifies(fsdp_run, tmp_path):
     out = tmp_path / 'consolidated.pth'
-    proc = subprocess.run([sys.executable, str(ROOT / 'tools' / 'model_converters' / 'consolidate_checkpoint.py'),
+    tools = ROOT / 'tools' / 'model_converters'
+    proc = subprocess.run([sys.executable, str(tools / 'consolidate_checkpoint.py'),
                            str(fsdp_run / 'epoch_4.pth'), str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     checkpoint = load_checkpoint_file(out)
     assert 'optimizer' not in checkpoint and checkpoint['meta']['epoch'] == 4
     assert checkpoint['state_dict']['backbone.cls_token'].shape == (1, 1, 128)
-    proc = subprocess.run([sys.executable, str(ROOT / 'tools' / 'model_converters' / 'mmmae2timm.py'),
+    proc = subprocess.run([sys.executable, str(tools / 'mmmae2timm.py'),
                            str(out), str(tmp_path / 'timm.pth'), '--verify'], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert 'verify: max |mmmae - timm|' in proc.stdout

@@ -1,6 +1,8 @@
 """FSDP through MMEngine's FlexibleRunner, made to work where mmengine 0.10.7's FSDPStrategy
 does not: on CPU ranks (gloo), resuming optimizer state on torch >= 2.1, resuming on another
 number of ranks, and checkpoints that are written atomically."""
+import difflib
+import inspect
 import os
 import re
 import time
@@ -11,6 +13,7 @@ import mmengine
 import torch
 from mmengine._strategy import FSDPStrategy
 from torch import nn
+from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
 from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
                                                      get_state_dict, set_model_state_dict,
                                                      set_optimizer_state_dict)
@@ -77,12 +80,26 @@ class MAEFSDPStrategy(FSDPStrategy):
         if 'state_dict_cfg' in kwargs:
             raise ValueError("MAEFSDPStrategy chooses its checkpoints with checkpoint_format='sharded' "
                              "or 'full', not mmengine's state_dict_cfg; remove state_dict_cfg")
+        misplaced = sorted(set(kwargs) & set(inspect.signature(FSDP.__init__).parameters))
+        if misplaced:
+            raise ValueError(f'{misplaced} are arguments of FSDP itself, not of the strategy; put them '
+                             f'in strategy.model_wrapper, e.g. model_wrapper=dict({misplaced[0]}=...)')
+        accepted = {name for cls in type(self).__mro__ if '__init__' in vars(cls) and cls is not object
+                    for name in inspect.signature(cls.__init__).parameters} - {'self', 'kwargs'}
+        for name in sorted(set(kwargs) - accepted):
+            close = difflib.get_close_matches(name, accepted, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f'it takes {sorted(accepted)}'
+            raise ValueError(f"MAEFSDPStrategy has no argument '{name}'; {hint}")
         wrapper = dict(type='MMFullyShardedDataParallel', use_orig_params=True,
                        auto_wrap_policy=transformer_block_policy)
         super().__init__(model_wrapper=dict(wrapper, **(model_wrapper or {})), **kwargs)
         self.checkpoint_format = checkpoint_format
 
     def _wrap_model(self, model: nn.Module) -> nn.Module:
+        if not torch.distributed.is_initialized():
+            raise RuntimeError('MAEFSDPStrategy shards the model over a process group, and this run '
+                               'has none: launch it with tools/dist_train.sh CONFIG N (N ranks, 1 or '
+                               'more) or tools/slurm_train.sh, not tools/train.py alone')
         self.model_wrapper.setdefault('device_id', local_device())
         return super()._wrap_model(model)
 
