@@ -6,12 +6,25 @@ from mmengine.config import Config
 from mmmae.apis import train
 from mmmae.engine import MAEFSDPStrategy, transformer_block_policy
 from mmmae.models.layers import TransformerBlock
-from mmmae.registry import MODELS
+from mmmae.registry import MODELS, STRATEGIES
 from mmmae.utils.config_check import ConfigError, check_config_keys, explain_build_error
 from _helpers import tiny_mae_cfg
 
 FSDP_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_2xb32-fsdp-coslr-20e_mnist5k.py'
 DDP_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
+
+
+@pytest.mark.parametrize('name, gpus', [('mae_vit-huge-p14_8xb512-amp-fsdp-coslr-1600e_in1k', 8),
+                                        ('mae_vit-giant-p14_16xb256-amp-fsdp-coslr-1600e_in1k', 16),
+                                        ('mae_vit-2b-p14_16xb256-amp-fsdp-coslr-1600e_in1k', 16)])
+def test_the_large_fsdp_configs_build_their_strategy(registered, name, gpus):
+    cfg = Config.fromfile(str(ROOT / 'configs' / 'mae' / f'{name}.py'))
+    check_config_keys(cfg)
+    strategy = STRATEGIES.build(cfg.strategy)
+    assert isinstance(strategy, MAEFSDPStrategy) and strategy.checkpoint_format == 'sharded'
+    assert strategy.model_wrapper['mixed_precision']['param_dtype'] == 'bfloat16'
+    assert cfg.optim_wrapper.type == 'OptimWrapper' and cfg.optim_wrapper.optimizer.type == 'AdamW'
+    assert cfg.train_dataloader.batch_size * gpus == 4096  # the paper's total batch
 
 
 def test_one_fsdp_unit_per_transformer_block(registered):

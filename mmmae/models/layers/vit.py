@@ -11,33 +11,38 @@ from .pos_embed import resample_pos_embed, sincos_2d_position_embedding
 from .transformer_block import TransformerBlock, run_block
 
 ARCHS: Dict[str, dict] = {
-    # name: embed_dim, depth, num_heads, patch_size (mlp ratio 4 everywhere)
+    # name: embed_dim, depth, num_heads, patch_size, mlp_ratio where it is not 4
     'demo': dict(embed_dim=128, depth=4, num_heads=4, patch_size=4),
     'tiny': dict(embed_dim=192, depth=12, num_heads=3, patch_size=16),
     'small': dict(embed_dim=384, depth=12, num_heads=6, patch_size=16),
     'b': dict(embed_dim=768, depth=12, num_heads=12, patch_size=16),
     'l': dict(embed_dim=1024, depth=24, num_heads=16, patch_size=16),
     'h': dict(embed_dim=1280, depth=32, num_heads=16, patch_size=14),
+    # ViT-g/14 as EVA trains it (Fang et al. 2023, about 1.0B parameters): MLP width 6144
+    'g': dict(embed_dim=1408, depth=40, num_heads=16, patch_size=14, mlp_ratio=48 / 11),
+    # ViT-2B/14 of MAWS (Singh et al. 2023): width 2560, depth 24, 32 heads, MLP 10240
+    '2b': dict(embed_dim=2560, depth=24, num_heads=32, patch_size=14),
 }
-ARCH_ALIASES = {'base': 'b', 'large': 'l', 'huge': 'h', 's': 'small', 't': 'tiny'}
+ARCH_ALIASES = {'base': 'b', 'large': 'l', 'huge': 'h', 'giant': 'g', 's': 'small', 't': 'tiny'}
 # block index, depth, patch grid -> keyword arguments of that TransformerBlock
 BlockOptions = Callable[[int, int, Tuple[int, int]], dict]
 
 
 def resolve_arch(arch: Union[str, dict]) -> dict:
-    """Arch name (``'b'``, ``'large'``, ...) or dict to ``embed_dim/depth/num_heads/patch_size``."""
+    """Arch name (``'b'``, ``'large'``, ...) or dict to ``embed_dim/depth/num_heads/patch_size``
+    and ``mlp_ratio`` (4 unless the arch or dict says otherwise)."""
     if isinstance(arch, dict):
         missing = {'embed_dim', 'depth', 'num_heads'} - set(arch)
         if missing:
             raise ValueError(f'custom arch dict lacks {sorted(missing)}; '
                              'give embed_dim, depth and num_heads (patch_size optional)')
-        return dict(patch_size=16, **arch)
+        return dict(dict(patch_size=16, mlp_ratio=4.0), **arch)
     name = ARCH_ALIASES.get(arch, arch)
     if name not in ARCHS:
         names = sorted([*ARCHS, *ARCH_ALIASES])
         raise ValueError(f"unknown MAE ViT arch '{arch}'{closest_name(arch, names)} "
                          f'valid archs: {names}, or a dict with embed_dim/depth/num_heads')
-    return dict(ARCHS[name])
+    return dict(dict(mlp_ratio=4.0), **ARCHS[name])
 
 
 def known_num_heads(embed_dim: int, depth: int) -> Optional[int]:
@@ -114,7 +119,7 @@ class ViT(BaseModule):
         depth = settings['depth']
         rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
         self.blocks = nn.ModuleList([
-            TransformerBlock(self.embed_dim, settings['num_heads'], drop_path=rate,
+            TransformerBlock(self.embed_dim, settings['num_heads'], settings['mlp_ratio'], drop_path=rate,
                              norm_eps=norm_eps, selective_cp=selective_cp,
                              cpu_half_attention=cpu_half_attention,
                              **(block_options(index, depth, self.grid) if block_options else {}))

@@ -63,12 +63,16 @@ def test_unknown_arch_names_the_closest_one():
         resolve_arch('bse')
 
 
-@pytest.mark.parametrize('arch,dim,depth,heads,patch', [
-    ('b', 768, 12, 12, 16), ('large', 1024, 24, 16, 16), ('h', 1280, 32, 16, 14)])
-def test_published_archs(arch, dim, depth, heads, patch):
+@pytest.mark.parametrize('arch,dim,depth,heads,patch,mlp', [
+    ('b', 768, 12, 12, 16, 3072), ('large', 1024, 24, 16, 16, 4096), ('h', 1280, 32, 16, 14, 5120),
+    ('giant', 1408, 40, 16, 14, 6144), ('2b', 2560, 24, 32, 14, 10240)])
+def test_published_archs(arch, dim, depth, heads, patch, mlp):
     settings = resolve_arch(arch)
     assert (settings['embed_dim'], settings['depth'], settings['num_heads'],
             settings['patch_size']) == (dim, depth, heads, patch)
+    with torch.device('meta'):
+        block = MAEViT(arch=dict(settings, depth=1), img_size=2 * patch).blocks[0]
+    assert block.mlp.fc1.out_features == mlp  # EVA's ViT-g MLP 6144, MAWS's ViT-2B 10240
 
 
 def test_vit_base_parameter_count_matches_the_paper_encoder():
