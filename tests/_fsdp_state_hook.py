@@ -18,3 +18,18 @@ class FullStateDumpHook(Hook):
         if get_rank() == 0:
             torch.save(dict(model=model, optimizer=optim, iter=runner.iter),
                        f'{runner.work_dir}/start_state.pt')
+
+
+@HOOKS.register_module()
+class LocalShardBytesHook(Hook):
+    """Write ``work_dir/shard_bytes_rank{R}.pt``: the bytes of the parameters this rank holds
+    (its FSDP shards) and of its AdamW moments after the first step."""
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if runner.iter != 1:
+            return
+        params = sum(p.numel() * p.element_size() for p in runner.model.parameters())
+        moments = sum(value.numel() * value.element_size()
+                      for state in runner.optim_wrapper.optimizer.state.values()
+                      for key, value in state.items() if key in ('exp_avg', 'exp_avg_sq'))
+        torch.save(dict(params=params, moments=moments), f'{runner.work_dir}/shard_bytes_rank{get_rank()}.pt')

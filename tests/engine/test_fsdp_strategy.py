@@ -15,7 +15,7 @@ DDP_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-demo-p4_1xb64-coslr-20e_mnist5k
 
 
 @pytest.mark.parametrize('name, gpus', [('mae_vit-huge-p14_8xb512-amp-fsdp-coslr-1600e_in1k', 8),
-                                        ('mae_vit-giant-p14_16xb256-amp-fsdp-coslr-1600e_in1k', 16),
+                                        ('mae_vit-giant-p14_8xb512-amp-fsdp-coslr-1600e_in1k', 8),
                                         ('mae_vit-2b-p14_16xb256-amp-fsdp-coslr-1600e_in1k', 16)])
 def test_the_large_fsdp_configs_build_their_strategy(registered, name, gpus):
     cfg = Config.fromfile(str(ROOT / 'configs' / 'mae' / f'{name}.py'))
