@@ -6,7 +6,8 @@ reached with their scope prefix (``type='mmdet.MaskRCNN'``). The other way round
 MMDetection / MMSegmentation configs reach mmmae's parts as ``type='mmmae.MAEViTDet'``:
 mmengine looks a scope prefix up only among its root registries' children, then imports the
 dotted name, which ``mmmae.__getattr__`` answers from these registries. Nothing is written
-into mmengine's registry tree beyond what ``Registry(parent=...)`` itself does.
+into mmengine's registry tree beyond what ``Registry(parent=...)`` itself does; the two
+registries MMPretrain lacks (strategies, functions) hang from mmengine's roots directly.
 """
 from mmengine import registry as mmengine_registry
 from mmengine.registry import Registry
