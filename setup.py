@@ -101,6 +101,7 @@ if __name__ == '__main__':  # setuptools runs this file as __main__; tests impor
             'tests': read_requirements('tests.txt'),
             'optional': read_requirements('optional.txt'),
             'docs': read_requirements('docs.txt'),
+            'deepspeed': read_requirements('deepspeed.txt'),
         },
         cmdclass={'build_py': BuildPyWithMim},
         zip_safe=False,
