@@ -3,8 +3,8 @@ from .digit_canvas import write_digit_canvas
 from .mnist5k import load_mnist5k, write_mnist5k
 from .photo_folder import write_imagenet_like, write_photo_folder
 from .samplers import SampleIndex, SeededSampler
-from .shards import (LoadShardImage, ShardError, ShardReader, TarShardDataset, folder_samples,
-                     load_index, write_shards)
+from .shards import (LoadShardBytes, LoadShardImage, ShardError, ShardReader, TarShardDataset,
+                     folder_samples, load_index, write_shards)
 from .transforms import (BadImageError, LoadImage, LoadImageBytes, LoadRandomResizedCrop, SeededAugment,
                          decode_image)
 
@@ -13,5 +13,5 @@ __all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'LoadRandomResizedCro
            'SeededSampler', 'decode_image', 'load_mnist5k',
            'write_digit_canvas', 'write_imagenet_like', 'write_mnist5k',
            'write_photo_folder',
-           'LoadShardImage', 'ShardError', 'ShardReader', 'TarShardDataset', 'folder_samples',
-           'load_index', 'write_shards']
+           'LoadShardBytes', 'LoadShardImage', 'ShardError', 'ShardReader', 'TarShardDataset',
+           'folder_samples', 'load_index', 'write_shards']

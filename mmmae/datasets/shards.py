@@ -26,6 +26,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
+import numpy as np
 from fsspec.core import url_to_fs
 from mmpretrain.datasets import BaseDataset
 
@@ -389,3 +390,14 @@ class LoadShardImage(LoadImage):
         data = self.reader.read(results['shard_path'], results['offset'], results['size'],
                                 results['sha256'], results['name'])
         return data, f"{results['shard_path']}:{results['name']}"
+
+
+@TRANSFORMS.register_module()
+class LoadShardBytes(LoadShardImage):
+    """:class:`LoadShardImage` without the decode: ``results['img']`` is the member's bytes (a
+    1-D uint8 array, read by offset and checked as there), for ``LoadRandomResizedCrop``, which
+    decodes a JPEG only at its crop's need, or for ``DeviceDecodePreprocessor`` on the GPU."""
+
+    def decode(self, data: bytes, name: str, results: dict) -> dict:
+        results['img'] = np.frombuffer(data, np.uint8).copy()  # writable, for torch.from_numpy
+        return results

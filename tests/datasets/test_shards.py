@@ -15,8 +15,8 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
-from mmmae.datasets import (LoadImage, LoadShardImage, ShardError, TarShardDataset, folder_samples,
-                            write_shards)
+from mmmae.datasets import (LoadImage, LoadShardBytes, LoadShardImage, ShardError, TarShardDataset,
+                            folder_samples, write_shards)
 from mmmae.registry import DATASETS
 
 FIX = 're-run tools/dataset_converters/folder_to_shards.py SRC DST'
@@ -216,3 +216,28 @@ def test_the_shard_configs_replace_only_the_loader(subset):
         assert cfg.train_dataloader.sampler == original.train_dataloader.sampler
     dataset.data_root = str(subset[1])
     assert DATASETS.build(dataset)[0]['inputs'].shape == (3, 224, 224)
+
+
+def test_shard_bytes_feed_the_crop_decode_as_the_files_do(mnist_root, subset):
+    ann, dst = subset
+    crop = dict(type='LoadRandomResizedCrop', scale=16, crop_ratio_range=(0.2, 1.0))
+    shards = TarShardDataset(data_root=str(dst), pipeline=[
+        LoadShardBytes(), dict(type='SeededAugment', transforms=[crop])])
+    folder = DATASETS.build(dict(type='mmpretrain.CustomDataset', data_root=str(mnist_root),
+                                 ann_file=str(ann), pipeline=[dict(type='SeededAugment', transforms=[crop])]))
+    carried = LoadShardBytes()(shards.get_data_info(0))['img']
+    assert carried.dtype == np.uint8 and carried.ndim == 1 and carried.flags.writeable
+    for i in range(len(folder)):
+        ours, theirs = shards[i], folder[i]
+        assert ours['img'].shape == (16, 16, 3) and np.array_equal(ours['img'], theirs['img'])
+
+
+def test_bad_shard_bytes_are_skipped_as_images_are(copy):
+    dst, record = copy
+    truncate(dst / record['file'], record)
+    last = len(record['members']) - 1
+    loader = LoadShardBytes(on_error='skip')
+    dataset = TarShardDataset(data_root=str(dst), pipeline=[loader])
+    assert loader(dataset.get_data_info(last)) is None and loader.skipped == 1
+    with pytest.raises(ShardError, match='is truncated'):
+        LoadShardBytes()(dataset.get_data_info(last))
