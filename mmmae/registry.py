@@ -39,5 +39,6 @@ EVALUATORS = _child(mmpretrain_registry.EVALUATORS, 'mmmae.evaluation')
 VISUALIZERS = _child(mmpretrain_registry.VISUALIZERS, 'mmmae.visualization')
 VISBACKENDS = _child(mmpretrain_registry.VISBACKENDS, 'mmmae.visualization')
 # MMPretrain has no children of these two: mmmae's hang from mmengine's roots directly
-STRATEGIES = _child(mmengine_registry.STRATEGIES, 'mmmae.engine')
-FUNCTIONS = _child(mmengine_registry.FUNCTIONS, 'mmmae.engine')
+# (imported when first looked up: torch's FSDP and checkpoint modules take seconds to import)
+STRATEGIES = _child(mmengine_registry.STRATEGIES, 'mmmae.engine.strategies')
+FUNCTIONS = _child(mmengine_registry.FUNCTIONS, 'mmmae.engine.strategies')

@@ -38,7 +38,7 @@ ALL_PEERS = ['mmmae', 'mmmae-selective-cp', 'mmpretrain', 'official-style']
 # the targets of the performance issue, checked in the summary
 TARGETS = dict(vs_mmpretrain=1.5, vs_official=1.3, mfu_b=0.45, memory_vs_mmpretrain=0.8,
                decode_img_per_s=5000.0)
-DEADLINE_S = dict(gpu=480.0, rehearse=300.0)  # the whole check, installation included
+DEADLINE_S = dict(gpu=480.0, rehearse=420.0)  # the whole check, installation included
 
 
 @dataclass

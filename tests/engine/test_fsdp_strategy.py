@@ -4,7 +4,7 @@ from conftest import ROOT
 from mmengine.config import Config
 
 from mmmae.apis import train
-from mmmae.engine import MAEFSDPStrategy, transformer_block_policy
+from mmmae.engine.strategies import MAEFSDPStrategy, transformer_block_policy
 from mmmae.models.layers import TransformerBlock
 from mmmae.registry import MODELS, STRATEGIES
 from mmmae.utils.config_check import ConfigError, check_config_keys, explain_build_error
