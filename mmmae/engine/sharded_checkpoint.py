@@ -14,28 +14,14 @@ from pathlib import Path
 from typing import Dict, Union
 
 import torch
-import torch.distributed as dist
 import torch.distributed.checkpoint as dcp
+from mmengine.dist import barrier, is_main_process
 from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
 
 from .atomic_io import atomic_write
 from .checkpoint import SHARDED_EXTRA, CheckpointLoadError, checkpoint_problem, load_checkpoint_file
 
 PathLike = Union[str, os.PathLike]
-
-
-def is_sharded_checkpoint(path: PathLike) -> bool:
-    """Whether ``path`` is a sharded checkpoint directory (complete or not)."""
-    return os.path.isdir(path)
-
-
-def _barrier() -> None:
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-
-
-def _is_rank0() -> bool:
-    return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
 
 
 def save_sharded(path: PathLike, tensors: Dict[str, dict], extra: dict) -> None:
@@ -45,16 +31,16 @@ def save_sharded(path: PathLike, tensors: Dict[str, dict], extra: dict) -> None:
     save leaves the previous checkpoint and at most a ``*.partial`` directory. Collective."""
     path = Path(path)
     partial = path.with_name(path.name + '.partial')
-    if _is_rank0():
+    if is_main_process():
         shutil.rmtree(partial, ignore_errors=True)
-    _barrier()
+    barrier()
     dcp.save(tensors, checkpoint_id=str(partial))
-    if _is_rank0():
+    if is_main_process():
         atomic_write(partial / SHARDED_EXTRA, lambda tmp: torch.save(extra, tmp))
         if path.exists():
             shutil.rmtree(path)
         os.replace(partial, path)
-    _barrier()
+    barrier()
 
 
 def load_sharded(path: PathLike, templates: Dict[str, dict], strict: bool = True) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Tuple, Type
 
 import mmengine
+from mmengine.dist import is_main_process
 import torch
 from mmengine._strategy import FSDPStrategy
 from torch import nn
@@ -128,7 +129,7 @@ class MAEFSDPStrategy(FSDPStrategy):
                 tensors['optimizer'] = dict(state=optim_state['state'])
                 checkpoint['optimizer_param_groups'] = optim_state['param_groups']
             save_sharded(filename, tensors, checkpoint)
-        elif torch.distributed.get_rank() == 0:
+        elif is_main_process():
             atomic_write(filename, lambda tmp: torch.save(checkpoint, tmp))
 
     def load_checkpoint(self, filename: str, *, map_location='cpu', strict: bool = False,
