@@ -16,7 +16,7 @@ from mmmae.benchmark.pipeline import PipelineBench, build_pipeline, run_pipeline
 from mmmae.datasets import (BadImageError, LoadImage, LoadImageBytes, LoadRandomResizedCrop,
                             SeededAugment, write_imagenet_like, write_photo_folder)
 from mmmae.datasets.photo_folder import load_photo
-from mmmae.datasets.transforms import loading
+from mmmae.datasets.transforms import crop_decode, loading, region_decode
 from mmmae.datasets.transforms.crop_decode import (REDUCED_READS, draft_factor, jpeg_size,
                                                    random_crop_box)
 from mmmae.registry import TRANSFORMS
@@ -228,6 +228,7 @@ def test_a_jpeg_opencv_will_not_reduce_is_decoded_whole_with_the_drawn_box(photo
     (dict(scale=8, on_error='ignore'), "on_error must be 'stop' or 'skip'"),
     (dict(scale=8, resize_backend='cv2'), "resize_backend must be 'pillow', or 'torch'"),
     (dict(scale=8, resize_backend='torch', interpolation='lanczos'), "resize_backend must be"),
+    (dict(scale=8, flip_prob=1.5), 'flip_prob must be in'),
 ])
 def test_bad_options_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -265,3 +266,87 @@ def test_the_crop_decode_config_draws_the_plain_configs_crops(imagenet_like):
         assert ours['inputs'].shape == theirs['inputs'].shape == (3, 224, 224)
         errors.append((ours['inputs'].int() - theirs['inputs']).abs().float().mean().item())
     assert np.mean(errors) < 0.5, errors  # whole decodes at 224 (no crop is twice it): resize only
+
+
+def region_test_files(tmp_path: Path) -> list:
+    """JPEGs of every chroma subsampling Pillow writes, grey, progressive, odd sizes."""
+    photo = Image.fromarray(load_photo('chelsea'))  # 451 x 300
+    odd = photo.crop((3, 5, 440, 298))  # 437 x 293: neither dimension a multiple of an iMCU
+    files = [jpeg(tmp_path, f'sub{s}.jpg', photo, subsampling=s) for s in (0, 1, 2)]
+    files += [jpeg(tmp_path, 'odd.jpg', odd), jpeg(tmp_path, 'odd444.jpg', odd, subsampling=0),
+              jpeg(tmp_path, 'grey.jpg', odd.convert('L')),
+              jpeg(tmp_path, 'progressive.jpg', odd, progressive=True)]
+    return files
+
+
+def test_region_decodes_are_opencvs_reduced_decodes_bit_for_bit(tmp_path):
+    assert region_decode.turbojpeg_library() is not None  # requirements/runtime.txt installs it
+    rng = np.random.default_rng(0)
+    for path in region_test_files(tmp_path):
+        data = path.read_bytes()
+        size = jpeg_size(data)
+        for factor in (1, 2, 4, 8):
+            whole = cv2.imdecode(np.frombuffer(data, np.uint8),
+                                 REDUCED_READS.get(factor, cv2.IMREAD_COLOR))
+            height, width = whole.shape[:2]
+            boxes = [(0, 0, height, width), (height - 1, width - 1, height, width)]
+            for _ in range(12):
+                top, left = rng.integers(0, height), rng.integers(0, width)
+                boxes.append((top, left, rng.integers(top + 1, height + 1),
+                              rng.integers(left + 1, width + 1)))
+            for top, left, bottom, right in boxes:
+                region = region_decode.decode_region(data, (top, left, bottom, right), factor, size)
+                np.testing.assert_array_equal(region, whole[top:bottom, left:right],
+                                              err_msg=f'{path.name} x1/{factor} {top, left, bottom, right}')
+
+
+def test_crops_are_the_same_with_or_without_the_region_decoder(tmp_path, photos, imagenet_like,
+                                                               monkeypatch):
+    files = [*region_test_files(tmp_path), *sorted(photos.rglob('*.jpg')), *imagenet_like]
+    coffee = Image.fromarray(load_photo('coffee'))
+    files.append(jpeg(tmp_path, 'cmyk.jpg', coffee.convert('CMYK')))  # TurboJPEG gives no BGR
+    corrupt = bytearray(jpeg(tmp_path, 'corrupt.jpg', coffee).read_bytes())
+    corrupt[len(corrupt) // 2:len(corrupt) // 2 + 64] = bytes(range(64))  # scan bytes, markers kept
+    files[-1].with_name('corrupt.jpg').write_bytes(bytes(corrupt))
+    files.append(files[-1].with_name('corrupt.jpg'))
+    refused = []
+    real = region_decode.decode_region
+    monkeypatch.setattr(crop_decode, 'decode_region', lambda data, *args: (
+        real(data, *args) if real(data, *args) is not None else refused.append(data)))
+    for size in (64, 128, 224):
+        ours = LoadRandomResizedCrop(scale=size, **MAE)
+        with_region = [run(ours, path, seed) for seed, path in enumerate(files * 2)]
+        with monkeypatch.context() as without:
+            without.setattr(crop_decode, 'decode_region', lambda *args: None)
+            for seed, path in enumerate(files * 2):
+                assert_same_results(with_region[seed], run(ours, path, seed))
+    refused_names = {path.name for path in files if path.read_bytes() in refused}
+    assert 'cmyk.jpg' in refused_names and refused_names <= {'cmyk.jpg', 'corrupt.jpg'}
+
+
+
+def test_without_a_turbojpeg_3_library_the_region_decoder_declines(monkeypatch):
+    import ctypes.util
+    older = ctypes.util.find_library('jpeg')  # libjpeg: no TurboJPEG API at all
+    monkeypatch.setattr(region_decode, '_library_candidates', lambda: ['/no/such/lib.so', older])
+    region_decode.turbojpeg_library.cache_clear()
+    try:
+        assert region_decode.turbojpeg_library() is None
+        assert region_decode.decode_region(b'', (0, 0, 1, 1), 1, (1, 1)) is None
+    finally:
+        region_decode.turbojpeg_library.cache_clear()
+
+
+def test_flip_prob_is_a_following_random_flip(photos, imagenet_like):
+    from mmcv.transforms import RandomFlip
+    fused = LoadRandomResizedCrop(scale=96, flip_prob=0.5, **MAE)
+    pair = Compose([LoadRandomResizedCrop(scale=96, **MAE), RandomFlip(prob=0.5)])
+    flips = []
+    for seed, path in enumerate([*sorted(photos.rglob('*.jpg')), *imagenet_like] * 2):
+        ours, next_after_ours = run(fused, path, seed), np.random.random_sample()
+        theirs, next_after_theirs = run(pair, path, seed), np.random.random_sample()
+        assert_same_results(ours, theirs)
+        assert (ours['flip'], ours['flip_direction']) == (theirs['flip'], theirs['flip_direction'])
+        assert next_after_ours == next_after_theirs  # the same number of draws
+        flips.append(ours['flip'])
+    assert 0 < sum(flips) < len(flips)
