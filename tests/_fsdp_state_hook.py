@@ -2,8 +2,9 @@
 import torch
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
-from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict
+from torch.distributed.checkpoint.state_dict import get_state_dict
 
+from mmmae.engine.strategies.fsdp import full_state_options
 from mmmae.registry import HOOKS
 
 
@@ -14,7 +15,7 @@ class FullStateDumpHook(Hook):
 
     def before_train(self, runner) -> None:
         model, optim = get_state_dict(runner.model, runner.optim_wrapper.optimizer,
-                                      options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+                                      options=full_state_options())
         if get_rank() == 0:
             torch.save(dict(model=model, optimizer=optim, iter=runner.iter),
                        f'{runner.work_dir}/start_state.pt')

@@ -26,7 +26,6 @@ from ..checkpoint import check_resume_fits, read_checkpoint
 from ..sharded_checkpoint import load_extra, load_sharded, save_sharded
 
 SHARDED = StateDictOptions(full_state_dict=False)
-FULL = StateDictOptions(full_state_dict=True, cpu_offload=True)
 CHECKPOINT_FORMATS = ('sharded', 'full')
 
 
@@ -36,6 +35,14 @@ def transformer_block_policy(module: nn.Module, recurse: bool, nonwrapped_numel:
     """FSDP's auto-wrap policy for MAE: one FSDP unit per transformer block (encoder and
     decoder), the rest (patch embedding, norms, head) in the root unit."""
     return recurse or isinstance(module, block_types)
+
+
+def full_state_options() -> StateDictOptions:
+    """Gather whole tensors, to CPU memory where the model is on an accelerator. On CPU ranks the
+    offload is skipped: torch 2.14's FSDP with ``cpu_offload=True`` there returns wrong AdamW
+    ``exp_avg`` values (measured: every one differs from the shards', ``exp_avg_sq`` is right),
+    so a resume from such a file would not continue the run."""
+    return StateDictOptions(full_state_dict=True, cpu_offload=local_device().type != 'cpu')
 
 
 def local_device() -> torch.device:
@@ -107,7 +114,7 @@ class MAEFSDPStrategy(FSDPStrategy):
     def save_checkpoint(self, filename: str, *, save_optimizer: bool = True,
                         save_param_scheduler: bool = True, extra_ckpt: Optional[dict] = None,
                         callback: Optional[Callable] = None) -> None:
-        options = SHARDED if self.checkpoint_format == 'sharded' else FULL
+        options = SHARDED if self.checkpoint_format == 'sharded' else full_state_options()
         if save_optimizer and hasattr(self, 'optim_wrapper'):
             model_state, optim_state = get_state_dict(self.model, self.optim_wrapper.optimizer,
                                                       options=options)
