@@ -25,6 +25,8 @@
 #   train             tools/train.py with the ViT-B ImageNet config (bf16, SDPA), 100 iterations on
 #                     that folder through the Runner: the loss must fall, no NaN, a checkpoint
 #   train-gpu-decode  the same with the GPU-decode config
+#   fsdp-g            tools/dist_train.sh of the FSDP ViT-g config on 1 GPU, batch 128: time, peak
+#                     memory, and the memory planner's count beside it
 #   parity            pytest -m cuda: the CUDA variants of the parity tests (MMPretrain loss, HF,
 #                     timm) and of the speed-numerics tests
 #   compile-b, compile-l  the mmmae, MMPretrain and official-style steps of ViT-B and ViT-L,

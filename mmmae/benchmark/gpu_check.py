@@ -24,13 +24,14 @@ import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARK = ['tools/analysis_tools/benchmark_pretrain.py']
 B_CONFIG = 'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k.py'
 GPU_DECODE_CONFIG = 'configs/mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k-gpu-decode.py'
 H_CONFIG = 'configs/mae/mae_vit-huge-p14_8xb512-amp-coslr-1600e_in1k.py'
+G_FSDP_CONFIG = 'configs/mae/mae_vit-giant-p14_8xb512-amp-fsdp-coslr-1600e_in1k.py'
 DEMO_CONFIG = 'configs/mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 # the tests with a CUDA variant: parity with MMPretrain, HF and timm, and the speed numerics
 PARITY_TESTS = ['tests/converters', 'tests/models/algorithms/test_speed_numerics.py']
@@ -59,17 +60,23 @@ class Sizes:
     train_options: List[str]
     workers: int
     decode_batch: int
+    fsdp_arch: str  # the FSDP step's arch: ViT-g on a GPU
+    fsdp_batch: int
+    fsdp_epochs: int
+    fsdp_options: List[str]
 
 
 GPU = Sizes(device='cuda', archs=dict(b='b', l='l'), img_size=224, batch=256, amp='bf16',
             rounds=5, compile_peers=ALL_PEERS, memory_config=H_CONFIG, memory_batch=[],
             images=1280, train_batch=128, train_epochs=10, train_options=[], workers=8,
-            decode_batch=256)
+            decode_batch=256, fsdp_arch='g', fsdp_batch=128, fsdp_epochs=2,
+            fsdp_options=[])
 REHEARSAL = Sizes(device='cpu', archs=dict(b='demo', l='demo'), img_size=32, batch=2, amp='off',
                   rounds=1, compile_peers=['mmmae'], memory_config=DEMO_CONFIG,
                   memory_batch=['--batch', '4'], images=16, train_batch=4, train_epochs=4,
                   train_options=['model.backbone.arch=tiny', 'model.neck.decoder_depth=1'],
-                  workers=2, decode_batch=4)
+                  workers=2, decode_batch=4, fsdp_arch='tiny', fsdp_batch=4,
+                  fsdp_epochs=2, fsdp_options=['model.neck.decoder_depth=1'])
 
 
 @dataclass
@@ -92,6 +99,11 @@ def last_json_line(path: Path) -> dict:
     return json.loads(lines[-1])['results']
 
 
+def checkpoint_bytes(path: Path) -> int:
+    """The size of a checkpoint file, or of a sharded checkpoint's directory."""
+    return sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+
+
 def read_training(work_dir: Path, epochs: int) -> dict:
     """Losses of a tools/train.py run from its scalars log; fails unless the loss fell, stayed
     finite and the last epoch's checkpoint was written."""
@@ -108,8 +120,8 @@ def read_training(work_dir: Path, epochs: int) -> dict:
     checkpoint = work_dir / f'epoch_{epochs}.pth'
     result = dict(losses=losses, first_loss=first, last_loss=last, finite=finite,
                   steps_logged=[r['step'] for r in records if 'loss' in r],
-                  checkpoint=checkpoint.name if checkpoint.is_file() else None,
-                  checkpoint_mib=checkpoint.stat().st_size / 2**20 if checkpoint.is_file() else None,
+                  checkpoint=checkpoint.name if checkpoint.exists() else None,
+                  checkpoint_mib=checkpoint_bytes(checkpoint) / 2**20 if checkpoint.exists() else None,
                   iter_time_s=statistics.median([r['time'] for r in records if 'time' in r] or [0]))
     problems = [text for bad, text in [
         (not finite, 'a loss was NaN or Inf'), (last >= first, 'the loss did not fall'),
@@ -148,18 +160,40 @@ def benchmark(sizes: Sizes, json_file: Path, *options: str) -> List[str]:
             *options]
 
 
-def train_command(sizes: Sizes, config: str, data: Path, work_dir: Path) -> List[str]:
-    iters_per_epoch = sizes.images // sizes.train_batch
+def train_command(sizes: Sizes, config: str, data: Path, work_dir: Path, batch: int, epochs: int,
+                  launch: Sequence[str] = ('tools/train.py',), options: Sequence[str] = ()) -> List[str]:
+    """``launch`` (tools/train.py, or tools/dist_train.sh with its rank count) of ``config`` on
+    ``data`` for ``epochs`` of ``batch`` images, logging ten times and saving at the end."""
+    iters_per_epoch = sizes.images // batch
     options = [
-        f'train_dataloader.dataset.data_root={data}', f'train_dataloader.batch_size={sizes.train_batch}',
-        f'train_dataloader.num_workers={sizes.workers}', f'train_cfg.max_epochs={sizes.train_epochs}',
+        f'train_dataloader.dataset.data_root={data}', f'train_dataloader.batch_size={batch}',
+        f'train_dataloader.num_workers={sizes.workers}', f'train_cfg.max_epochs={epochs}',
         'optim_wrapper.optimizer.lr=5e-4',
         'param_scheduler.0.end=1', 'param_scheduler.1.begin=1',
-        f'param_scheduler.1.end={sizes.train_epochs}', f'param_scheduler.1.T_max={sizes.train_epochs - 1}',
-        f'default_hooks.logger.interval={max(1, iters_per_epoch * sizes.train_epochs // 10)}',
-        f'default_hooks.checkpoint.interval={sizes.train_epochs}', *sizes.train_options]
-    return [sys.executable, 'tools/train.py', config, '--work-dir', str(work_dir),
+        f'param_scheduler.1.end={epochs}', f'param_scheduler.1.T_max={epochs - 1}',
+        f'default_hooks.logger.interval={max(1, iters_per_epoch * epochs // 10)}',
+        f'default_hooks.checkpoint.interval={epochs}', *options]
+    interpreter = ['bash'] if launch[0].endswith('.sh') else [sys.executable]
+    return [*interpreter, *launch[:1], config, *launch[1:], '--work-dir', str(work_dir),
             '--cfg-options', *options]
+
+
+def read_fsdp_training(work_dir: Path, sizes: Sizes) -> dict:
+    """:func:`read_training`, the peak memory mmengine logged (CUDA only) and the memory
+    planner's count for the same arch, batch and one GPU (full shard, selective_cp)."""
+    from .memory_plan import arch_memory, per_gpu_bytes
+    result = read_training(work_dir, sizes.fsdp_epochs)
+    records = [json.loads(line) for path in sorted(work_dir.glob('*/vis_data/scalars.json'))[-1:]
+               for line in path.read_text().splitlines() if line.strip()]
+    peaks = [r['memory'] for r in records if 'memory' in r]
+    planned = per_gpu_bytes(arch_memory(sizes.fsdp_arch, selective_cp=True), 'full_shard', 1,
+                            sizes.fsdp_batch)
+    result.update(arch=sizes.fsdp_arch, batch=sizes.fsdp_batch,
+                  peak_mib=max(peaks) if peaks else None,
+                  planned_mib={key: value / 2**20 for key, value in planned.items()})
+    if peaks:
+        result['peak_over_planned'] = max(peaks) / result['planned_mib']['total']
+    return result
 
 
 def plan(sizes: Sizes, work: Path, rehearse: bool) -> List[Step]:
@@ -201,8 +235,19 @@ def plan(sizes: Sizes, work: Path, rehearse: bool) -> List[Step]:
         steps.append(Step(
             name, f'tools/train.py {Path(config).name}, '
             f'{sizes.images // sizes.train_batch * sizes.train_epochs} iterations',
-            train_command(sizes, config, data, work_dir), 150,
+            train_command(sizes, config, data, work_dir, sizes.train_batch, sizes.train_epochs,
+                          options=sizes.train_options), 150,
             lambda w=work_dir: read_training(w, sizes.train_epochs)))
+    fsdp_dir = work / 'fsdp-g'
+    steps.append(Step(
+        'fsdp-g', f'tools/dist_train.sh {Path(G_FSDP_CONFIG).name} 1 (ViT-{sizes.fsdp_arch}, batch '
+        f'{sizes.fsdp_batch}, {sizes.images // sizes.fsdp_batch * sizes.fsdp_epochs} iterations): '
+        'time, peak memory and the memory planner\'s count',
+        train_command(sizes, G_FSDP_CONFIG, data, fsdp_dir, sizes.fsdp_batch, sizes.fsdp_epochs,
+                      launch=('tools/dist_train.sh', '1'),
+                      options=[f'model.backbone.arch={sizes.fsdp_arch}', *sizes.fsdp_options]),
+        150, lambda: read_fsdp_training(fsdp_dir, sizes),
+        env=dict(PORT='29561', PYTHON=sys.executable)))
     junit = work / 'parity.xml'
     steps.append(Step(
         'parity', 'CUDA variants of the parity and speed-numerics tests',
@@ -403,6 +448,12 @@ def summary(report: dict) -> str:
         if r:
             lines.append(f'{name}: loss {r["first_loss"]:.4f} -> {r["last_loss"]:.4f}, '
                          f'{r["iter_time_s"] * 1e3:.0f} ms/iter, {r["checkpoint"]}')
+    fsdp = _results(report['steps'], 'fsdp-g')
+    if fsdp:
+        peak = '-' if fsdp['peak_mib'] is None else f'{fsdp["peak_mib"]:.0f}'
+        lines.append(f'fsdp-g: ViT-{fsdp["arch"]} batch {fsdp["batch"]}, loss {fsdp["first_loss"]:.4f} -> '
+                     f'{fsdp["last_loss"]:.4f}, {fsdp["iter_time_s"] * 1e3:.0f} ms/iter, peak {peak} MiB, '
+                     f'planned {fsdp["planned_mib"]["total"]:.0f} MiB')
     parity = _results(report['steps'], 'parity')
     if parity:
         lines.append(f'parity: {parity["passed"]} passed, {parity["failures"] + parity["errors"]} '

@@ -14,7 +14,7 @@ from mmmae.benchmark import gpu_check, offline_install
 from mmmae.benchmark.gpu_check import ROOT, Step
 
 STEPS = ['install', 'env', 'step-b', 'step-l', 'memory-h', 'data', 'decode', 'train',
-         'train-gpu-decode', 'parity', 'compile-b', 'compile-l']
+         'train-gpu-decode', 'fsdp-g', 'parity', 'compile-b', 'compile-l']
 
 
 def write_wheel(folder: Path, name: str, version: str) -> Path:
@@ -66,6 +66,10 @@ def test_rehearsal_runs_every_step_on_the_cpu(rehearsal):
     for name in ('train', 'train-gpu-decode'):
         assert steps[name]['last_loss'] < steps[name]['first_loss'] and steps[name]['finite']
         assert steps[name]['checkpoint'] == f'epoch_{gpu_check.REHEARSAL.train_epochs}.pth'
+    fsdp = steps['fsdp-g']
+    assert fsdp['last_loss'] < fsdp['first_loss'] and fsdp['checkpoint'] == 'epoch_2.pth'
+    assert fsdp['checkpoint_mib'] > 0 and fsdp['peak_mib'] is None  # no CUDA memory on a CPU
+    assert fsdp['arch'] == 'tiny' and fsdp['planned_mib']['total'] > fsdp['planned_mib']['state'] > 0
     # on a CPU every CUDA variant is collected and skipped, none fails
     assert steps['parity']['tests'] == steps['parity']['skipped'] > 10
     assert steps['env']['matmul_dtype'] == 'float32' and steps['env']['matmul_tflops'] > 0
