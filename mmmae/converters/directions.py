@@ -1,4 +1,4 @@
-"""The seven conversions as data: what each reads and writes, its options, how it converts and
+"""The nine conversions as data: what each reads and writes, its options, how it converts and
 what it compares with; :func:`~mmmae.converters.convert.convert_checkpoint` runs them."""
 import os
 from dataclasses import dataclass, field
@@ -7,14 +7,15 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from .checkpoint_io import read_hf_config, write_checkpoint, write_hf_folder
 from .hf_config import hf_vitmae_config, saved_hf_config
+from .hf_videomae import convert_hf_videomae, convert_to_hf_videomae, hf_videomae_config
 from .hf_vitmae import convert_hf_vitmae, convert_to_hf_vitmae
 from .mmpretrain_mae import convert_mmpretrain_mae
 from .mmseg_mae import convert_to_mmseg_mae
 from .rename import StateDict
 from .shapes import has_decoder
 from .timm_vit import convert_timm_vit, convert_to_timm_vit, timm_model_name
-from .verify import (compare_with_hf, compare_with_hf_folder, compare_with_mmpretrain,
-                     compare_with_mmseg_mae, compare_with_timm)
+from .verify import (compare_with_hf, compare_with_hf_folder, compare_with_hf_videomae,
+                     compare_with_mmpretrain, compare_with_mmseg_mae, compare_with_timm)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,31 @@ def _to_hf(state_dict: StateDict, options: dict) -> Tuple[StateDict, dict]:
     return hf_state, dict(config=hf_vitmae_config(
         state_dict, options['num_heads'], options['decoder_num_heads'],
         mask_ratio=options['mask_ratio'], norm_pix_loss=options['norm_pix_loss']))
+
+
+def _to_videomae(state_dict: StateDict, options: dict) -> Tuple[StateDict, dict]:
+    return convert_to_hf_videomae(state_dict), dict(config=hf_videomae_config(
+        state_dict, options['num_frames'], options['num_heads'], options['decoder_num_heads'],
+        norm_pix_loss=options['norm_pix_loss']))
+
+
+def _verify_from_videomae(source: StateDict, conversion: Conversion) -> Dict[str, float]:
+    from transformers import VideoMAEConfig
+    saved = read_hf_config(conversion.src, conversion.options['config'])
+    if saved is None:
+        raise ValueError('verifying needs the VideoMAE config.json (num_frames and the attention '
+                         'heads cannot be read off the weights): put it beside SRC or pass --config')
+    return compare_with_hf_videomae(conversion.state_dict, VideoMAEConfig(**saved))
+
+
+def _verify_videomae_folder(source: StateDict, conversion: Conversion) -> Dict[str, float]:
+    import transformers
+    config = conversion.info['config']
+    model, info = getattr(transformers, config.architectures[0]).from_pretrained(
+        conversion.dst, output_loading_info=True)
+    if info['missing_keys'] or info['unexpected_keys'] or info['mismatched_keys']:
+        raise ValueError(f'verification failed: from_pretrained reports {info}')
+    return compare_with_hf_videomae(source, config, hf_model=model)
 
 
 def _write_mmmae(conversion: Conversion, **meta) -> None:
@@ -196,6 +222,25 @@ DIRECTIONS: Dict[str, Direction] = {direction.name: direction for direction in (
             Option('mask_ratio', 'mask_ratio of the config (default: %(default)s)', type=float,
                    default=0.75),
             Option('norm_pix_loss', 'the model was trained with MAEPixelHead(norm_pix=False)',
+                   type=bool, default=True, flag='--no-norm-pix-loss'))),
+    Direction(
+        'videomae2mmmae', 'VideoMAEForPreTraining / VideoMAEModel weights (.bin, .pth, '
+        '.safetensors) or a save_pretrained folder', MMMAE_OUT, 'huggingface',
+        'mmmae with Hugging Face VideoMAE on random clips and a tube mask',
+        convert=_renaming(convert_hf_videomae), write=partial(_write_mmmae, source='huggingface-videomae'),
+        verify=_verify_from_videomae, summary=_wrote_from_hf, options=(
+            Option('config', 'VideoMAE config.json (default: in or beside SRC)', type=str),)),
+    Direction(
+        'mmmae2videomae', 'mmmae video MAE checkpoint (MAEVideoViT, .pth or .safetensors)',
+        'folder to write the Hugging Face model into', 'huggingface',
+        'mmmae with the written VideoMAE model on random clips and a tube mask',
+        convert=_to_videomae, write=lambda c: write_hf_folder(c.state_dict, c.info['config'], c.dst),
+        verify=_verify_videomae_folder, summary=_wrote_hf, options=(
+            Option('num_frames', 'frames per clip (VideoMAE: 16)', required=True),
+            NUM_HEADS_NEEDED,
+            Option('decoder_num_heads', 'decoder attention heads (needed when the checkpoint '
+                   'has a decoder)'),
+            Option('norm_pix_loss', "the model was trained with MAEVideoPixelHead(norm_pix=None)",
                    type=bool, default=True, flag='--no-norm-pix-loss'))),
     Direction(
         'mmmae2mmseg', MMMAE_IN, 'checkpoint for mmseg.models.backbones.MAE', 'MMSeg MAE',

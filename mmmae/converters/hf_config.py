@@ -29,19 +29,22 @@ def hf_vitmae_config(state_dict: Dict[str, torch.Tensor], num_heads: int,
         image_size=side * patch, patch_size=patch, num_channels=channels, qkv_bias=True,
         hidden_act='gelu', layer_norm_eps=1e-6, mask_ratio=0.75, norm_pix_loss=True)
     decoder = has_decoder(state_dict)
-    if decoder:
-        if not decoder_num_heads:
-            raise ValueError('the decoder\'s attention heads cannot be read off the weights; '
-                             'pass decoder_num_heads')
-        kwargs.update(
-            decoder_hidden_size=state_dict['neck.decoder_embed.weight'].shape[0],
-            decoder_num_hidden_layers=num_layers(state_dict, 'neck.decoder_blocks.'),
-            decoder_num_attention_heads=decoder_num_heads,
-            decoder_intermediate_size=state_dict['neck.decoder_blocks.0.mlp.fc1.weight'].shape[0])
-    kwargs.update(overrides)
+    kwargs.update(hf_decoder_sizes(state_dict, decoder_num_heads) if decoder else {}, **overrides)
     config = ViTMAEConfig(**kwargs)
     config.architectures = ['ViTMAEForPreTraining' if decoder else 'ViTMAEModel']
     return config
+
+
+def hf_decoder_sizes(state_dict: Dict[str, torch.Tensor], decoder_num_heads: Optional[int]) -> dict:
+    """The decoder fields of a Hugging Face MAE config (ViTMAE's, VideoMAE's) read off an mmmae
+    state dict's ``neck.*`` shapes; the heads, which the weights do not show, given."""
+    if not decoder_num_heads:
+        raise ValueError("the decoder's attention heads cannot be read off the weights; "
+                         'pass decoder_num_heads')
+    return dict(decoder_hidden_size=state_dict['neck.decoder_embed.weight'].shape[0],
+                decoder_num_hidden_layers=num_layers(state_dict, 'neck.decoder_blocks.'),
+                decoder_num_attention_heads=decoder_num_heads,
+                decoder_intermediate_size=state_dict['neck.decoder_blocks.0.mlp.fc1.weight'].shape[0])
 
 
 def saved_hf_config(state_dict: Dict[str, torch.Tensor], saved: dict,

@@ -6,6 +6,7 @@ import torch
 from ..models.layers import known_num_heads
 from .builders import build_from_timm_kwargs, build_mmmae_mae, build_mmpretrain_mae
 from .hf_config import mmmae_mae_shape
+from .hf_videomae import convert_to_hf_videomae, mmmae_video_mae_config
 from .hf_vitmae import convert_to_hf_vitmae
 from .mmpretrain_mae import convert_mmpretrain_mae
 from .mmseg_mae import convert_to_mmseg_mae
@@ -150,6 +151,57 @@ def compare_with_hf_folder(state_dict: StateDict, folder: str, config) -> Dict[s
     if info['missing_keys'] or info['unexpected_keys'] or info['mismatched_keys']:
         raise ValueError(f'verification failed: from_pretrained reports {info}')
     return compare_with_hf(state_dict, config, hf_model=model)
+
+
+@torch.no_grad()
+def compare_with_hf_videomae(state_dict: StateDict, config, hf_model=None, seed: int = 0,
+                             device: str = 'cpu') -> Dict[str, float]:
+    """Max abs differences between mmmae's video MAE and Hugging Face's VideoMAE on the same
+    random clips and tube mask.
+
+    ``state_dict`` is in mmmae's layout, ``config`` a ``VideoMAEConfig``
+    (:func:`~mmmae.converters.hf_videomae.hf_videomae_config`). mmmae draws the tube mask from
+    its noise and VideoMAE is given it as ``bool_masked_pos``. Compares the encoder output on
+    the visible tubelets (``latent``, in token order) and, with a decoder, the predictions of
+    the masked ones (``logits``) and the ``loss`` (with ``norm_pix_loss`` only: without it
+    VideoMAE's targets are the un-normalised pixels, mmmae's the normalised ones).
+    """
+    from transformers import VideoMAEForPreTraining, VideoMAEModel
+
+    from ..registry import MODELS
+    from ..utils import register_all_modules
+    pretraining = has_decoder(state_dict)
+    if hf_model is None:
+        hf_model = (VideoMAEForPreTraining if pretraining else VideoMAEModel)(config)
+        hf_model.load_state_dict(convert_to_hf_videomae(state_dict), strict=True)
+    hf_model.eval().to(device)
+    register_all_modules()
+    ours = MODELS.build(mmmae_video_mae_config(config)).eval()
+    missing, unexpected = ours.load_state_dict(state_dict, strict=False)
+    if unexpected or any(not k.startswith('neck.') or pretraining for k in missing):
+        raise ValueError(f'mmmae video MAE does not take the weights: missing {missing[:5]}, '
+                         f'unexpected {unexpected[:5]}')
+    ours.to(device)
+    gen = torch.Generator().manual_seed(seed)
+    clips = torch.randn(2, config.num_channels, config.num_frames, config.image_size,
+                        config.image_size, generator=gen).to(device)
+    space = (config.image_size // config.patch_size) ** 2
+    noise = torch.rand(2, 1, space, generator=gen).to(device)
+    latent, mask, ids_restore = ours.backbone(clips, noise)
+    bool_mask = mask.bool()
+    pixel_values = clips.transpose(1, 2)  # VideoMAE takes [N, T, C, H, W]
+    kept = ids_restore.argsort(dim=1)[:, :latent.shape[1]]  # token ids in the encoder's order
+    in_token_order = torch.gather(latent, 1, kept.argsort(dim=1)[..., None].expand_as(latent))
+    encoder = hf_model.videomae if pretraining else hf_model
+    their_latent = encoder(pixel_values, bool_masked_pos=bool_mask).last_hidden_state
+    diffs = dict(latent=_max_diff(in_token_order, their_latent))
+    if pretraining:
+        theirs = hf_model(pixel_values, bool_masked_pos=bool_mask)
+        pred = ours.neck(latent, ids_restore)
+        diffs['logits'] = _max_diff(pred[bool_mask].reshape(theirs.logits.shape), theirs.logits)
+        if config.norm_pix_loss:  # else VideoMAE's targets are un-normalised pixels, mmmae's not
+            diffs['loss'] = abs(ours.head.loss(pred, clips, mask).item() - theirs.loss.item())
+    return diffs
 
 
 @torch.no_grad()

@@ -43,7 +43,8 @@ def test_an_unknown_direction_names_the_valid_ones(tmp_path, mae_file):
     with pytest.raises(ValueError, match=r"unknown conversion direction 'timm2hf'.*'hf2mmmae'"):
         convert_checkpoint(mae_file[0], tmp_path / 'out.pth', 'timm2hf')
     assert sorted(DIRECTIONS) == ['hf2mmmae', 'mmmae2hf', 'mmmae2mmseg', 'mmmae2timm',
-                                  'mmpretrain2mmmae', 'official2mmmae', 'timm2mmmae']
+                                  'mmmae2videomae', 'mmpretrain2mmmae', 'official2mmmae',
+                                  'timm2mmmae', 'videomae2mmmae']
 
 
 def test_options_are_checked(tmp_path, mae_file):

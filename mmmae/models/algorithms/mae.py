@@ -28,10 +28,8 @@ class MAE(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         enc = self.backbone
-        shape = dict(img_size=(enc.grid[0] * enc.patch_size, enc.grid[1] * enc.patch_size),
-                     patch_size=enc.patch_size, in_channels=enc.in_channels)
-        self.neck = MODELS.build({**shape, 'embed_dim': enc.embed_dim, **neck})
-        self.head = MODELS.build({'patch_size': enc.patch_size, 'in_channels': enc.in_channels, **head})
+        self.neck = MODELS.build({**enc.decoder_shape(), 'embed_dim': enc.embed_dim, **neck})
+        self.head = MODELS.build({**enc.head_shape(), **head})
         self._check_parts_agree()
 
     def _check_parts_agree(self) -> None:
@@ -42,12 +40,11 @@ class MAE(BaseModel):
         if dec.decoder_embed.in_features != enc.embed_dim:
             problems.append(f'decoder embed_dim {dec.decoder_embed.in_features} != encoder width '
                             f'{enc.embed_dim}')
-        if head.patch_size != enc.patch_size or head.in_channels != enc.in_channels:
-            problems.append(f'head patch_size/in_channels {head.patch_size}/{head.in_channels} != '
-                            f'encoder {enc.patch_size}/{enc.in_channels}')
-        if dec.decoder_pred.out_features != head.patch_size**2 * head.in_channels:
+        problems += [f'head {key} {getattr(head, key)!r} != encoder {value!r}'
+                     for key, value in enc.head_shape().items() if getattr(head, key) != value]
+        if dec.decoder_pred.out_features != head.values_per_patch:
             problems.append(f'decoder predicts {dec.decoder_pred.out_features} values per patch, '
-                            f'head expects {head.patch_size**2 * head.in_channels}')
+                            f'head expects {head.values_per_patch}')
         if problems:
             raise ValueError('MAE parts disagree: ' + '; '.join(problems) +
                              '. Leave img_size, patch_size, in_channels and embed_dim out of the '
@@ -81,19 +78,17 @@ class MAE(BaseModel):
 
         Returns ``image``, ``masked`` (removed patches zeroed), ``reconstruction``
         (the prediction everywhere) and ``pasted`` (visible patches from the input,
-        predicted ones elsewhere), each ``[N, C, H, W]``, the ``mask`` ``[N, 1, H, W]``
-        and each image's ``loss`` ``[N]`` (its masked-patch error).
+        predicted ones elsewhere), each ``[N, C, H, W]`` (clips: ``[N, C, T, H, W]``), the
+        ``mask`` ``[N, 1, H, W]`` (``[N, 1, T, H, W]``) and each input's ``loss`` ``[N]`` (its
+        masked-patch error).
         """
         latent, mask, ids_restore = self.backbone(inputs, noise)
         pred = self.neck(latent, ids_restore)
         errors = self.head.patch_errors(pred, inputs)
-        head = self.head
-        grid = (inputs.shape[-2] // head.patch_size, inputs.shape[-1] // head.patch_size)
-        pixel_mask = head.unpatchify(
-            mask.unsqueeze(-1).expand(-1, -1, head.patch_size**2 * head.in_channels), grid)[:, :1]
+        pixel_mask = self.head.mask_pixels(mask, inputs)
         to_image = self.data_preprocessor.denormalize
         image = to_image(inputs)
-        reconstruction = to_image(head.to_pixels(pred, inputs))
+        reconstruction = to_image(self.head.to_pixels(pred, inputs))
         return dict(image=image, masked=image * (1 - pixel_mask), reconstruction=reconstruction,
                     pasted=image * (1 - pixel_mask) + reconstruction * pixel_mask,
                     mask=pixel_mask, loss=(errors * mask).sum(1) / mask.sum(1))

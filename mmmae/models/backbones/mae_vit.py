@@ -34,6 +34,15 @@ class MAEViT(ViT):
         self.mask_ratio = mask_ratio
         num_visible(self.num_patches, mask_ratio)  # validate the ratio now, not mid-training
 
+    def decoder_shape(self) -> dict:
+        """What a decoder must share with this encoder (``MAE`` passes it to the neck)."""
+        return dict(img_size=(self.grid[0] * self.patch_size, self.grid[1] * self.patch_size),
+                    patch_size=self.patch_size, in_channels=self.in_channels)
+
+    def head_shape(self) -> dict:
+        """What the pixel head must share with this encoder."""
+        return dict(patch_size=self.patch_size, in_channels=self.in_channels)
+
     def forward(self, images: torch.Tensor, noise: Optional[torch.Tensor] = None,
                 mask: bool = True):
         """See the class docstring; ``noise [N, L]`` reproduces a mask exactly."""

@@ -45,5 +45,7 @@ class MAEDataPreprocessor(ImgDataPreprocessor):
         return images
 
     def denormalize(self, images: torch.Tensor) -> torch.Tensor:
-        """Normalised ``[N, C, H, W]`` back to 0-255 (RGB if ``to_rgb``), clamped."""
-        return (images.float() * self.std + self.mean).clamp(0, 255)
+        """Normalised ``[N, C, H, W]`` (or clips ``[N, C, T, H, W]``) back to 0-255 (RGB if
+        ``to_rgb``), clamped."""
+        shape = (1, -1) + (1,) * (images.ndim - 2)
+        return (images.float() * self.std.view(shape) + self.mean.view(shape)).clamp(0, 255)

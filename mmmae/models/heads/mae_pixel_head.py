@@ -24,6 +24,10 @@ class MAEPixelHead(BaseModule):
         self.norm_pix = norm_pix
         self.eps = eps
 
+    @property
+    def values_per_patch(self) -> int:
+        return self.patch_size**2 * self.in_channels
+
     def patchify(self, images: torch.Tensor) -> torch.Tensor:
         """``[N, C, H, W] -> [N, L, p*p*C]``."""
         n, c, height, width = images.shape
@@ -74,3 +78,9 @@ class MAEPixelHead(BaseModule):
             pred = pred * std + mean
         p = self.patch_size
         return self.unpatchify(pred, (images.shape[-2] // p, images.shape[-1] // p))
+
+    def mask_pixels(self, mask: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
+        """The patch mask ``[N, L]`` as ``[N, 1, H, W]`` (1 = removed) over ``images``."""
+        p = self.patch_size
+        values = mask.unsqueeze(-1).expand(-1, -1, self.values_per_patch)
+        return self.unpatchify(values, (images.shape[-2] // p, images.shape[-1] // p))[:, :1]

@@ -1,4 +1,6 @@
-"""Fixed 2-D sine-cosine position embeddings and their resampling."""
+"""Fixed sine-cosine position embeddings (2-D for images; 1-D, 3-D and factorised for tubelets)
+and their resampling."""
+import math
 from typing import Tuple
 
 import torch
@@ -48,3 +50,59 @@ def resample_pos_embed(pos_embed: torch.Tensor, old_grid: Tuple[int, int],
     grid = F.interpolate(grid, size=tuple(new_grid), mode=mode, align_corners=False)
     grid = grid.permute(0, 2, 3, 1).reshape(1, -1, dim).to(pos_embed.dtype)
     return torch.cat([prefix, grid], dim=1)
+
+
+def sinusoid_table(num_positions: int, dim: int) -> torch.Tensor:
+    """VideoMAE's fixed 1-D table ``[1, num_positions, dim]`` over the flattened token index:
+    channel ``j`` holds ``sin`` (even ``j``) or ``cos`` (odd ``j``) of
+    ``position / 10000 ** (2 * (j // 2) / dim)``, interleaved as in the official VideoMAE code and
+    transformers' ``VideoMAEModel``."""
+    if dim % 2:
+        raise ValueError(f'sinusoid table needs an even dim, got {dim}')
+    exponent = 2 * (torch.arange(dim, dtype=torch.float64) // 2) / dim
+    angles = torch.arange(num_positions, dtype=torch.float64)[:, None] / 10000 ** exponent[None]
+    table = torch.where(torch.arange(dim) % 2 == 0, angles.sin(), angles.cos())
+    return table.float().unsqueeze(0)
+
+
+def sincos_3d_position_embedding(grid_thw: Tuple[int, int, int], dim: int) -> torch.Tensor:
+    """Fixed 3-D sin-cos embedding ``[1, t*h*w, dim]`` of a ``(t, h, w)``-ordered tubelet grid:
+    3/8 of the channels encode the column, 3/8 the row and 1/4 the time step (MAE's 1-D
+    sin-cos each), concatenated in that order."""
+    if dim % 16:
+        raise ValueError(f'3-D sin-cos embedding needs a dim divisible by 16, got {dim}')
+    steps, rows, cols = torch.meshgrid(*(torch.arange(n) for n in grid_thw), indexing='ij')
+    space = dim // 16 * 6
+    return torch.cat([sincos_1d(cols.flatten(), space), sincos_1d(rows.flatten(), space),
+                      sincos_1d(steps.flatten(), dim - 2 * space)], 1).float().unsqueeze(0)
+
+
+def factorised_position_embedding(grid_thw: Tuple[int, int, int], dim: int) -> torch.Tensor:
+    """Space and time encoded separately and added, ``[1, t*h*w, dim]``: MAE's 2-D sin-cos of
+    the ``(h, w)`` position plus a 1-D sin-cos of the time step, each over every channel."""
+    steps, rows, cols = grid_thw
+    space = sincos_2d_position_embedding((rows, cols), dim, cls_token=False)[0]
+    time = sincos_1d(torch.arange(steps), dim).float()
+    return (time[:, None] + space[None]).reshape(1, steps * rows * cols, dim)
+
+
+POSITION_EMBEDDINGS = dict(sinusoid_1d=lambda grid, dim: sinusoid_table(math.prod(grid), dim),
+                           sincos_3d=sincos_3d_position_embedding,
+                           factorised=factorised_position_embedding)
+
+
+def tubelet_position_embedding(kind: str, grid_thw: Tuple[int, int, int], dim: int,
+                               num_groups: int = 1) -> torch.Tensor:
+    """The fixed positions ``[1, groups*t*h*w, dim]`` of ``kind`` (``'sinusoid_1d'``,
+    ``'sincos_3d'`` or ``'factorised'``) for tokens ordered ``(group, t, h, w)``. With band
+    groups, as SatMAE does, the last quarter of the channels encodes the group (1-D sin-cos of
+    its index) and the rest the tubelet's position."""
+    if kind not in POSITION_EMBEDDINGS:
+        raise ValueError(f'unknown position embedding {kind!r}; use one of {sorted(POSITION_EMBEDDINGS)}')
+    if num_groups == 1:
+        return POSITION_EMBEDDINGS[kind](grid_thw, dim)
+    group_dim = dim // 4
+    positions = POSITION_EMBEDDINGS[kind](grid_thw, dim - group_dim)
+    groups = sincos_1d(torch.arange(num_groups), group_dim).float()
+    return torch.cat([positions.expand(num_groups, -1, -1),
+                      groups[:, None].expand(-1, positions.shape[1], -1)], dim=-1).reshape(1, -1, dim)

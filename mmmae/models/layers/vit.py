@@ -54,6 +54,19 @@ def known_num_heads(embed_dim: int, depth: int) -> Optional[int]:
                  if (a['embed_dim'], a['depth']) == (embed_dim, depth)), None)
 
 
+def transformer_blocks(settings: dict, drop_path_rate: float = 0.0,
+                       options: Optional[Callable[[int, int], dict]] = None, **common) -> nn.ModuleList:
+    """The ``depth`` blocks of a resolved arch, stochastic depth rising linearly to
+    ``drop_path_rate``; ``options(index, depth)`` adds per-block arguments, ``common`` shared ones
+    (``norm_eps``, ``selective_cp``, ...)."""
+    depth = settings['depth']
+    rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
+    return nn.ModuleList([
+        TransformerBlock(settings['embed_dim'], settings['num_heads'], settings['mlp_ratio'],
+                         drop_path=rate, **common, **(options(index, depth) if options else {}))
+        for index, rate in enumerate(rates)])
+
+
 def init_mae_weights(module: nn.Module) -> None:
     """Weight init of the MAE paper's code: xavier-uniform linears, unit LayerNorms."""
     for m in module.modules():
@@ -116,14 +129,10 @@ class ViT(BaseModule):
             self.register_parameter('cls_token', None)
         self.pos_embed = nn.Parameter(sincos_2d_position_embedding(self.grid, self.embed_dim),
                                       requires_grad=learnt_pos_embed)
-        depth = settings['depth']
-        rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
-        self.blocks = nn.ModuleList([
-            TransformerBlock(self.embed_dim, settings['num_heads'], settings['mlp_ratio'], drop_path=rate,
-                             norm_eps=norm_eps, selective_cp=selective_cp,
-                             cpu_half_attention=cpu_half_attention,
-                             **(block_options(index, depth, self.grid) if block_options else {}))
-            for index, rate in enumerate(rates)])
+        self.blocks = transformer_blocks(
+            settings, drop_path_rate, norm_eps=norm_eps, selective_cp=selective_cp,
+            cpu_half_attention=cpu_half_attention,
+            options=(lambda index, depth: block_options(index, depth, self.grid)) if block_options else None)
         self.norm = nn.LayerNorm(self.embed_dim, eps=norm_eps) if final_norm else nn.Identity()
         self._init_mae_weights()
 

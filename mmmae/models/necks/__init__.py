@@ -1,4 +1,5 @@
 from .mae_decoder import MAEDecoder
+from .mae_video_decoder import MAEVideoDecoder
 from .simple_fpn import SimpleFPN
 
-__all__ = ['MAEDecoder', 'SimpleFPN']
+__all__ = ['MAEDecoder', 'MAEVideoDecoder', 'SimpleFPN']

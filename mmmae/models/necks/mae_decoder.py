@@ -8,6 +8,7 @@ from torch import nn
 from mmmae.registry import MODELS
 from mmmae.utils.misc import to_2tuple
 from ..layers import TransformerBlock, init_mae_weights, run_block, sincos_2d_position_embedding
+from ..layers.masking import restore_token_order
 
 
 @MODELS.register_module()
@@ -68,10 +69,7 @@ class MAEDecoder(BaseModule):
             raise ValueError(f'decoder built for {self.num_patches} patches got '
                              f'{ids_restore.shape[1]}; give the decoder the encoder\'s img_size')
         x = self.decoder_embed(latent)
-        n, num_tokens, dim = x.shape
-        mask_tokens = self.mask_token.expand(n, self.num_patches + 1 - num_tokens, -1)
-        shuffled = torch.cat([x[:, 1:], mask_tokens.to(x.dtype)], dim=1)
-        patches = torch.gather(shuffled, 1, ids_restore.unsqueeze(-1).expand(-1, -1, dim))
+        patches = restore_token_order(x[:, 1:], self.mask_token, ids_restore)
         x = torch.cat([x[:, :1], patches], dim=1) + self.decoder_pos_embed
         for block in self.decoder_blocks:
             x = run_block(block, x, with_cp=self.with_cp)
