@@ -22,9 +22,10 @@ def convert_checkpoint(src: Union[str, os.PathLike], dst: Union[str, os.PathLike
     ``'hf2mmmae'``, ``'mmmae2timm'``, ``'mmmae2hf'`` (``dst`` is a folder then),
     ``'mmmae2mmseg'``, ``'videomae2mmmae'`` and ``'mmmae2videomae'`` (a folder), as the tools
     in ``tools/model_converters/`` are named; ``options`` are that tool's options as keywords
-    (``num_heads=12``, ``decoder_num_heads=16``, ...). ``src`` may be a file or a ``save_pretrained`` folder. With ``verify``, both models are built and
-    run on the same input, and ``diffs`` of the result holds the largest output differences
-    (judging them is the caller's: the tools fail above 1e-5).
+    (``num_heads=12``, ``decoder_num_heads=16``, ...). ``src`` may be a file or a
+    ``save_pretrained`` folder. With ``verify``, both models are built and run on the same
+    input, and ``diffs`` of the result holds the largest output differences (judging them is
+    the caller's: the tools fail above 1e-5).
     """
     spec = find_direction(direction)
     options = spec.resolve(options)
