@@ -9,7 +9,7 @@ from .inference import ConfigLike, config_scope, load_model_config
 
 
 def model_complexity(config: ConfigLike) -> dict:
-    """``dict(params=..., trainable_params=..., forward_flops=...)`` for one image.
+    """``dict(params=..., trainable_params=..., forward_flops=...)`` for one image (or clip).
 
     FLOPs are counted by ``torch.utils.flop_counter`` (2 per multiply-add) at the config's
     input size: for pretraining the forward pass of a step (encoder on the visible patches,
@@ -25,8 +25,11 @@ def model_complexity(config: ConfigLike) -> dict:
         params = sum(p.numel() for p in model.parameters())
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         encoder = model.backbone
-        height, width = (g * encoder.patch_size for g in encoder.grid)
-        images = torch.zeros(1, encoder.in_channels, height, width)
+        if hasattr(encoder, 'clip_shape'):  # clips and band stacks: [1, C, T, H, W]
+            images = torch.zeros(1, *encoder.clip_shape)
+        else:
+            height, width = (g * encoder.patch_size for g in encoder.grid)
+            images = torch.zeros(1, encoder.in_channels, height, width)
         if isinstance(model, MAE):
             run = model.loss
         elif type(model).__module__.startswith('mmdet'):

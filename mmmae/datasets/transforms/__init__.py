@@ -2,6 +2,9 @@
 from .crop_decode import LoadRandomResizedCrop
 from .loading import BadImageError, LoadImage, LoadImageBytes, decode_image
 from .seeded import SeededAugment, sample_seed
+from .video import (BadVideoError, ClipFlip, ClipRandomResizedCrop, LoadVideoClip, PackClip,
+                    clip_start)
 
-__all__ = ['BadImageError', 'LoadImage', 'LoadImageBytes', 'LoadRandomResizedCrop',
-           'SeededAugment', 'decode_image', 'sample_seed']
+__all__ = ['BadImageError', 'BadVideoError', 'ClipFlip', 'ClipRandomResizedCrop', 'LoadImage',
+           'LoadImageBytes', 'LoadRandomResizedCrop', 'LoadVideoClip', 'PackClip', 'SeededAugment',
+           'clip_start', 'decode_image', 'sample_seed']

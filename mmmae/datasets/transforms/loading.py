@@ -43,6 +43,14 @@ def decode_image(data: bytes, path: str) -> np.ndarray:
                             'it from the annotation list') from err
 
 
+def log_skipped(transform: BaseTransform, error: Exception) -> None:
+    """Count a sample that ``transform`` (``on_error='skip'``) skips, in its ``skipped``, and
+    log the error with this data worker's running count."""
+    transform.skipped += 1
+    print_log(f'skipped a bad sample: {error} ({transform.skipped} skipped by this data worker)',
+              logger='current', level=logging.WARNING)
+
+
 @TRANSFORMS.register_module()
 class LoadImage(BaseTransform):
     """Load ``results['img_path']`` as uint8 BGR (as MMCV's ``LoadImageFromFile`` does), robustly.
@@ -65,9 +73,7 @@ class LoadImage(BaseTransform):
         except BadImageError as err:
             if self.on_error == 'stop':
                 raise
-            self.skipped += 1
-            print_log(f'skipped a bad sample: {err} ({self.skipped} skipped by this data worker)',
-                      logger='current', level=logging.WARNING)
+            log_skipped(self, err)
             return None
 
     def decode(self, data: bytes, name: str, results: dict) -> dict:

@@ -65,7 +65,7 @@ class ReconstructionHook(Hook):
             return
         model = getattr(runner.model, 'module', runner.model)
         images = model.data_preprocessor(self._held_out_batch(runner))['inputs']
-        noise = torch.rand(images.shape[0], model.backbone.num_patches,
+        noise = torch.rand(images.shape[0], *model.backbone.noise_shape,
                            generator=torch.Generator().manual_seed(self.seed)).to(images.device)
         was_training = model.training
         model.eval()

@@ -91,6 +91,17 @@ class MAEVideoViT(BaseModule):
         blocks, shared, units = mask_layout(self.masking, self.token_grid)
         return blocks * shared * kept_units(self.masking, units, self.mask_ratio)
 
+    @property
+    def noise_shape(self) -> Tuple[int, int]:
+        """The shape of one clip's masking noise, ``(blocks, units)`` of its mask layout."""
+        blocks, _, units = mask_layout(self.masking, self.token_grid)
+        return blocks, units
+
+    @property
+    def clip_shape(self) -> Tuple[int, int, int, int]:
+        """``(C, T, H, W)`` of the clips the model was built for."""
+        return (self.in_channels, self.num_frames, *self.img_size)
+
     def decoder_shape(self) -> dict:
         """What a decoder must share with this encoder (``MAE`` passes it to the neck)."""
         return dict(num_frames=self.num_frames, img_size=self.img_size, tubelet_size=self.tubelet_size,

@@ -34,6 +34,11 @@ class MAEViT(ViT):
         self.mask_ratio = mask_ratio
         num_visible(self.num_patches, mask_ratio)  # validate the ratio now, not mid-training
 
+    @property
+    def noise_shape(self) -> Tuple[int, ...]:
+        """The shape of one sample's masking noise (``forward``'s ``noise`` is ``[N, *this]``)."""
+        return (self.num_patches,)
+
     def decoder_shape(self) -> dict:
         """What a decoder must share with this encoder (``MAE`` passes it to the neck)."""
         return dict(img_size=(self.grid[0] * self.patch_size, self.grid[1] * self.patch_size),
