@@ -1,4 +1,4 @@
-"""MAE reconstructions of images: arrays, and optionally the pictures."""
+"""MAE reconstructions of images and clips: arrays, and optionally the pictures."""
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -6,23 +6,24 @@ import torch
 from mmengine.dataset import Compose, default_collate
 
 from mmmae.registry import DATASETS
-from mmmae.visualization import save_reconstruction_grid
+from mmmae.visualization import save_reconstruction_gif, save_reconstruction_grid
 from mmmae.visualization.reconstruction import ROWS
 from .inference import config_scope
 
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff')
+VIDEO_SUFFIXES = ('.mp4', '.avi', '.mkv', '.mov', '.webm')
 
 
-def image_files(path: str) -> List[Path]:
-    """The image itself, or the images in a folder (sorted, recursively)."""
+def image_files(path: str, suffixes: Tuple[str, ...] = IMAGE_SUFFIXES) -> List[Path]:
+    """The file itself, or the files with ``suffixes`` in a folder (sorted, recursively)."""
     root = Path(path)
     if root.is_file():
         return [root]
     if not root.is_dir():
-        raise FileNotFoundError(f'{path} is neither an image file nor a folder')
-    files = sorted(p for p in root.rglob('*') if p.suffix.lower() in IMAGE_SUFFIXES)
+        raise FileNotFoundError(f'{path} is neither a file nor a folder')
+    files = sorted(p for p in root.rglob('*') if p.suffix.lower() in suffixes)
     if not files:
-        raise FileNotFoundError(f'no images ({", ".join(IMAGE_SUFFIXES)}) under {path}')
+        raise FileNotFoundError(f'no files ({", ".join(suffixes)}) under {path}')
     return files
 
 
@@ -35,7 +36,23 @@ def reconstruction_batch(model: torch.nn.Module, inputs: Optional[str] = None,
         return _samples(model, inputs, num)
 
 
+def _clip_samples(model: torch.nn.Module, inputs: str) -> Tuple[dict, List[str]]:
+    """The videos of ``inputs`` through the config's test pipeline (else the middle clip of the
+    model's frames, every frame, centre square), collated."""
+    channels, frames, height, width = model.backbone.clip_shape
+    steps = (model.cfg.get('test_dataloader') or {}).get('dataset', {}).get('pipeline') or [
+        dict(type='LoadVideoClip', num_frames=frames, frame_interval=1, sampling='uniform'),
+        dict(type='ClipRandomResizedCrop', scale=(height, width), aspect_ratio_range=(1.0, 1.0),
+             max_attempts=0),
+        dict(type='PackClip')]
+    pipeline = Compose(steps)
+    files = image_files(inputs, VIDEO_SUFFIXES)
+    return default_collate([pipeline(dict(video_path=str(f))) for f in files]), [f.stem for f in files]
+
+
 def _samples(model: torch.nn.Module, inputs: Optional[str], num: int) -> Tuple[dict, List[str]]:
+    if inputs and hasattr(model.backbone, 'clip_shape'):
+        return _clip_samples(model, inputs)
     if inputs:
         height, width = (g * model.backbone.patch_size for g in model.backbone.grid)
         pipeline = Compose([
@@ -62,11 +79,13 @@ def reconstruct(model: torch.nn.Module, inputs: Optional[str] = None, num: int =
     The masks come from ``seed``: the same seed gives the same masks. With ``out_dir`` the
     pictures are written too: ``<name>.png`` per image (original / masked input /
     reconstruction / reconstruction with the visible patches pasted back, integer-upscaled by
-    ``scale``) and ``grid.png`` with every image as a column.
+    ``scale``) and ``grid.png`` with every image as a column. With a video model the inputs are
+    videos (``.mp4``, ...), ``<name>.png`` holds a strip of frames per panel, ``<name>.gif``
+    animates the four panels side by side, and ``grid.png`` stacks every clip's strips.
     """
     batch, names = reconstruction_batch(model, inputs, num)
     images = model.data_preprocessor(batch)['inputs']
-    noise = torch.rand(images.shape[0], model.backbone.num_patches,
+    noise = torch.rand(images.shape[0], *model.backbone.noise_shape,
                        generator=torch.Generator().manual_seed(seed)).to(images.device)
     outputs = {kind: value.cpu() for kind, value in model.reconstruct(images, noise).items()}
     if out_dir is not None:
@@ -74,5 +93,7 @@ def reconstruct(model: torch.nn.Module, inputs: Optional[str] = None, num: int =
         for i, name in enumerate(names):  # one row per image, the four panels as its columns
             panels = torch.stack([outputs[kind][i] for kind in ROWS])
             save_reconstruction_grid({'row': panels}, out / f'{name}.png', rows=('row',), scale=scale)
+            if panels.ndim == 5:  # a clip: also an animation of its four panels
+                save_reconstruction_gif(panels, out / f'{name}.gif', scale=scale)
         save_reconstruction_grid(outputs, out / 'grid.png', scale=scale)
     return dict(outputs, names=names)

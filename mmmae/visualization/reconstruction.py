@@ -43,3 +43,18 @@ def save_reconstruction_grid(outputs: Dict[str, torch.Tensor], path: Union[str, 
     from mmmae.engine.atomic_io import atomic_write  # here: mmmae.engine's hooks import this module
     grid = Image.fromarray(reconstruction_grid(outputs, **kwargs))
     return atomic_write(path, lambda tmp: grid.save(tmp, format='PNG'))
+
+
+def save_reconstruction_gif(panels: torch.Tensor, path: Union[str, os.PathLike], scale: int = 1,
+                            frame_ms: int = 200, gap: int = 2) -> Path:
+    """Write the panels of one clip ``[K, 3, T, H, W]`` (0-255 RGB: original, masked,
+    reconstruction, ...) as an animated GIF, the panels side by side (atomically); return the
+    path."""
+    from mmmae.engine.atomic_io import atomic_write
+    frames = []
+    for t in range(panels.shape[2]):
+        strip = {'frame': panels[:, :, t]}  # the K panels of time step t as one grid row
+        frames.append(Image.fromarray(reconstruction_grid(strip, rows=('frame',), scale=scale, gap=gap)))
+    return atomic_write(path, lambda tmp: frames[0].save(tmp, format='GIF', save_all=True,
+                                                         append_images=frames[1:], duration=frame_ms,
+                                                         loop=0))

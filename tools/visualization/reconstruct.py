@@ -5,9 +5,12 @@ reconstruction / reconstruction with the visible patches pasted back.
 Inputs are an image file or a folder of images (resized on the short side and
 center-cropped to the model's input size), or by default the config's test set.
 Writes ``DIR/<image name>.png`` per image and ``DIR/grid.png`` with every image as a
-column. Masks come from ``--seed`` (the same seed gives the same masks), ``--mask-ratio``
-overrides the model's. Works with mmmae checkpoints and converted official / HF ones;
-with ``norm_pix`` the per-patch normalisation is undone with the input's statistics.
+column. With a video model (``MAEVideoViT``) the inputs are videos (a file or a folder of
+``.mp4`` ...), read by the config's test pipeline: ``<name>.png`` is a strip of frames per
+panel, ``<name>.gif`` animates the four panels side by side. Masks come from ``--seed``
+(the same seed gives the same masks), ``--mask-ratio`` overrides the model's. Works with
+mmmae checkpoints and converted official / HF ones; with ``norm_pix`` the per-patch
+normalisation is undone with the input's statistics.
 
 Example:
     python tools/visualization/reconstruct.py CONFIG CHECKPOINT photos/ --out recon/ --scale 2
@@ -24,7 +27,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='MAE pretraining config')
     parser.add_argument('checkpoint', help='checkpoint to reconstruct with')
-    parser.add_argument('inputs', nargs='?', help='image or folder (default: the test set)')
+    parser.add_argument('inputs', nargs='?', help='image, video or folder (default: the test set)')
     parser.add_argument('--out', default='reconstructions', help='output folder')
     parser.add_argument('--num', type=int, default=8, help='test images when no inputs are given')
     parser.add_argument('--seed', type=int, default=0, help='seed of the random masks')
