@@ -69,7 +69,8 @@ class MAEVideoViT(BaseModule):
         self.pos_embed_type, self.masking, self.mask_ratio = pos_embed, masking, mask_ratio
         self.register_buffer('pos_embed', tubelet_position_embedding(
             pos_embed, self.grid, self.embed_dim, groups), persistent=False)
-        structured_masking(torch.zeros(1, self.num_patches, 1), mask_ratio, self.token_grid, masking)
+        # the masking strategy and its ratio checked now, not at the first step
+        kept_units(masking, mask_layout(masking, self.token_grid)[2], mask_ratio)
         self.blocks = transformer_blocks(settings, drop_path_rate, norm_eps=norm_eps,
                                          selective_cp=selective_cp,
                                          cpu_half_attention=cpu_half_attention)

@@ -41,6 +41,11 @@ class MAEVideoPixelHead(BaseModule):
         if channel_std is not None and len(channel_std) != in_channels:
             raise ValueError(f'channel_std has {len(channel_std)} values for {in_channels} channels')
         self.channel_std = None if channel_std is None else [float(v) for v in channel_std]
+        # eps / std of each channel of each band group, [groups, C_group]; built once, moved
+        # with the module
+        group_eps = None if channel_std is None else torch.tensor(
+            [[eps / self.channel_std[c] for c in group] for group in self.groups])
+        self.register_buffer('group_eps', group_eps, persistent=False)
 
     @property
     def values_per_patch(self) -> int:
@@ -76,11 +81,9 @@ class MAEVideoPixelHead(BaseModule):
         view = (*patches.shape[:-1], -1, len(self.groups[0]))
         values = patches.reshape(view)
         eps = self.eps
-        if self.channel_std is not None:  # per token-group: the channels of its band group
-            per_group = [torch.tensor([self.channel_std[c] for c in group]) for group in self.groups]
+        if self.group_eps is not None:  # each token's band group: [L, 1, C_group]
             tokens = patches.shape[1] // len(self.groups)
-            eps = self.eps / torch.cat([g.expand(tokens, -1) for g in per_group]).to(patches)
-            eps = eps[:, None, :]  # [L, 1, C_group], against values [N, L, t*p*p, C_group]
+            eps = self.group_eps.to(patches).repeat_interleave(tokens, dim=0)[:, None, :]
         std = values.var(dim=-2, keepdim=True).sqrt() + eps
         return values.mean(dim=-2, keepdim=True), std, view
 
