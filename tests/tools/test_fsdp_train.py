@@ -14,6 +14,17 @@ from conftest import DEMO_CONFIG, ROOT
 from mmmae.engine import checkpoint_problem, latest_good_checkpoint, load_checkpoint_file
 from mmmae.engine.sharded_checkpoint import consolidate
 
+
+def assert_same_training_state(resumed: dict, straight: dict) -> None:
+    """Two consolidated checkpoints hold the same weights and AdamW states, bit for bit."""
+    assert resumed['state_dict'].keys() == straight['state_dict'].keys()
+    for key, value in straight['state_dict'].items():
+        assert torch.equal(resumed['state_dict'][key], value), key
+    for name, state in straight['optimizer']['state'].items():
+        for key, value in state.items():
+            assert torch.equal(resumed['optimizer']['state'][name][key], value), (name, key)
+
+
 @pytest.fixture(scope='module')
 def fsdp_run(tmp_path_factory, mnist_root) -> Path:
     """4 epochs (16 steps) of the FSDP demo on 2 ranks, a sharded checkpoint each epoch."""
@@ -55,12 +66,7 @@ def test_a_killed_run_resumes_bit_exact(fsdp_run, tmp_path, mnist_root):
     resumed = consolidate(work / 'epoch_4.pth', tmp_path / 'resumed.pth', with_optimizer=True)
     straight = consolidate(fsdp_run / 'epoch_4.pth', tmp_path / 'straight.pth', with_optimizer=True)
     resumed, straight = load_checkpoint_file(resumed), load_checkpoint_file(straight)
-    assert resumed['state_dict'].keys() == straight['state_dict'].keys()
-    for key, value in straight['state_dict'].items():
-        assert torch.equal(resumed['state_dict'][key], value), key
-    for name, state in straight['optimizer']['state'].items():
-        for key, value in state.items():
-            assert torch.equal(resumed['optimizer']['state'][name][key], value), (name, key)
+    assert_same_training_state(resumed, straight)
 
 
 def test_two_ranks_shards_resume_on_one_rank(fsdp_run, tmp_path, mnist_root):
@@ -124,9 +130,4 @@ def test_full_format_checkpoints_are_ddp_files_and_resume_bit_exact(fsdp_run, tm
     resumed = load_checkpoint_file(work / 'epoch_4.pth')
     straight = load_checkpoint_file(consolidate(fsdp_run / 'epoch_4.pth', tmp_path / 's.pth',
                                                 with_optimizer=True))
-    assert resumed['state_dict'].keys() == straight['state_dict'].keys()
-    for key, value in straight['state_dict'].items():
-        assert torch.equal(resumed['state_dict'][key], value), key
-    for name, state in straight['optimizer']['state'].items():
-        for key, value in state.items():
-            assert torch.equal(resumed['optimizer']['state'][name][key], value), (name, key)
+    assert_same_training_state(resumed, straight)
