@@ -16,20 +16,25 @@ def extract_features(model: torch.nn.Module, dataset: Union[dict, Dataset], feat
     """``[N, D]`` encoder features and ``[N]`` labels of ``dataset`` (a config dict or a dataset).
 
     ``feature`` is ``'avg'`` (the mean of the patch tokens after the encoder) or ``'cls'``
-    (the cls token). ``model`` is an MAE or a classifier whose ``backbone`` is an mmmae ViT.
+    (the cls token). ``model`` is an MAE or a classifier whose ``backbone`` is an mmmae ViT,
+    of images or of clips (whose encoder has no cls token).
     """
     if feature not in ('avg', 'cls'):
         raise ValueError(f"feature must be 'avg' or 'cls', got {feature!r}")
+    encoder = model.backbone
+    has_cls = getattr(encoder, 'cls_token', None) is not None
+    if feature == 'cls' and not has_cls:
+        raise ValueError(f"{type(encoder).__name__} has no cls token: use feature='avg'")
     if isinstance(dataset, dict):
         with config_scope(model.cfg):
             dataset = DATASETS.build(dataset)
     loader = DataLoader(dataset, batch_size=batch_size, collate_fn=default_collate, num_workers=0)
-    encoder = model.backbone
     features, labels = [], []
     for batch in loader:
         data = model.data_preprocessor(batch)
         tokens = encoder.encode(encoder.patch_tokens(data['inputs']))
-        features.append(tokens[:, 1:].mean(1) if feature == 'avg' else tokens[:, 0])
+        patches = tokens[:, 1:] if has_cls else tokens
+        features.append(patches.mean(1) if feature == 'avg' else tokens[:, 0])
         labels.append(torch.stack([s.gt_label for s in data['data_samples']]).flatten())
     return torch.cat(features), torch.cat(labels)
 

@@ -50,6 +50,27 @@ def test_clips_are_the_sampled_frames_of_the_video(videos, sampling):
         assert starts == {(120 - 16) // 2}
 
 
+@pytest.mark.parametrize('sampling', ['random', 'uniform'])
+def test_segment_sampling_takes_one_frame_of_each_segment(videos, sampling):
+    path = videos / 'videos' / 'carphone_pristine.mp4'  # 120 frames: 16 segments of 7 or 8
+    frames = all_frames(path)
+    load = LoadVideoClip(num_frames=16, segments=True, sampling=sampling)
+    edges = np.linspace(0, 120, 17).astype(int)
+    draws = set()
+    for seed in range(4):
+        np.random.seed(seed)
+        out = load(dict(video_path=str(path)))
+        indices = out['frame_inds']
+        assert ((edges[:-1] <= indices) & (indices < edges[1:])).all()
+        assert np.array_equal(out['img'], frames[indices])
+        draws.add(tuple(indices))
+    assert (len(draws) > 1) == (sampling == 'random')
+    if sampling == 'uniform':
+        assert draws == {tuple(edges[:-1] + np.diff(edges) // 2)}
+    with pytest.raises(BadVideoError, match='121 needs|needs 121'):
+        LoadVideoClip(num_frames=121, segments=True)(dict(video_path=str(path)))
+
+
 def test_one_crop_for_every_frame(videos):
     np.random.seed(0)
     bikes = videos / 'videos' / 'bikes.mp4'

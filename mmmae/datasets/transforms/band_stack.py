@@ -67,3 +67,21 @@ class LoadBandStack(BaseTransform):
             return None
         results.update(img=stack, ori_shape=stack.shape[1:3], img_shape=stack.shape[1:3])
         return results
+
+
+@TRANSFORMS.register_module()
+class StackTimeInChannels(BaseTransform):
+    """``img [T, H, W, bands]`` (from ``LoadBandStack``) as an image ``[H, W, T * bands]`` with
+    channel ``t * bands + b``, so that MMSegmentation's transforms, ``PackSegInputs`` and
+    ``SegDataPreProcessor`` (one mean and std per channel: repeat the band statistics T times)
+    take a band time series; ``MAEVideoViTSeg`` unstacks it."""
+
+    def transform(self, results: dict) -> dict:
+        stack = results['img']
+        if stack.ndim != 4:
+            raise ValueError(f'StackTimeInChannels expects img [T, H, W, bands] from LoadBandStack, '
+                             f'got shape {stack.shape}')
+        frames, height, width, bands = stack.shape
+        results['img'] = np.ascontiguousarray(stack.transpose(1, 2, 0, 3).reshape(height, width,
+                                                                                   frames * bands))
+        return results

@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
-from mmengine.structures import BaseDataElement
+from mmpretrain.structures import DataSample
 
 from mmmae.registry import TRANSFORMS
 from .crop_decode import random_crop_box
@@ -25,6 +25,16 @@ def clip_start(num_video_frames: int, span: int, sampling: str) -> int:
     return np.random.randint(0, room + 1) if sampling == 'random' else room // 2
 
 
+def segment_frames(num_video_frames: int, num_frames: int, sampling: str) -> np.ndarray:
+    """One frame from each of ``num_frames`` equal segments of the video (TSN-style, VideoMAE's
+    Something-Something v2 sampling): a random one of each (``random``, from ``np.random``) or
+    the middle one (``uniform``)."""
+    edges = np.linspace(0, num_video_frames, num_frames + 1).astype(int)
+    lengths = np.diff(edges)
+    offsets = np.random.uniform(0, 1, num_frames) if sampling == 'random' else np.full(num_frames, 0.5)
+    return edges[:-1] + (offsets * lengths).astype(int)
+
+
 @TRANSFORMS.register_module()
 class LoadVideoClip(BaseTransform):
     """Decode ``num_frames`` frames, ``frame_interval`` apart, of ``results['video_path']`` with
@@ -32,13 +42,15 @@ class LoadVideoClip(BaseTransform):
 
     ``sampling='random'`` draws the clip's start from ``np.random`` (put it in
     ``SeededAugment`` for draws that depend only on (seed, epoch, index)); ``'uniform'`` takes
-    the middle clip (evaluation). A video too short for the clip, unreadable or without a video
+    the middle clip (evaluation). ``segments=True`` takes one frame from each of ``num_frames``
+    equal segments of the whole video instead (``frame_interval`` unused; random or middle frame
+    of each, by ``sampling``). A video too short for the clip, unreadable or without a video
     stream raises :class:`BadVideoError` naming it and the fix, or with ``on_error='skip'`` is
     logged and skipped (the dataset draws another sample).
     """
 
     def __init__(self, num_frames: int = 16, frame_interval: int = 4, sampling: str = 'random',
-                 on_error: str = 'stop') -> None:
+                 segments: bool = False, on_error: str = 'stop') -> None:
         if num_frames < 1 or frame_interval < 1:
             raise ValueError(f'LoadVideoClip needs num_frames and frame_interval >= 1, got '
                              f'{num_frames} and {frame_interval}')
@@ -46,12 +58,19 @@ class LoadVideoClip(BaseTransform):
             raise ValueError(f"LoadVideoClip sampling must be one of {SAMPLINGS} and on_error 'stop' "
                              f"or 'skip', got {sampling!r} and {on_error!r}")
         self.num_frames, self.frame_interval, self.sampling = num_frames, frame_interval, sampling
-        self.on_error, self.skipped = on_error, 0
+        self.segments, self.on_error, self.skipped = segments, on_error, 0
 
     @property
     def span(self) -> int:
-        """Frames from a clip's first to its last."""
-        return (self.num_frames - 1) * self.frame_interval + 1
+        """Frames a video needs at least (from a clip's first frame to its last)."""
+        return self.num_frames if self.segments else (self.num_frames - 1) * self.frame_interval + 1
+
+    def frame_indices(self, num_video_frames: int) -> np.ndarray:
+        """The sorted indices of the frames to decode."""
+        if self.segments:
+            return segment_frames(num_video_frames, self.num_frames, self.sampling)
+        start = clip_start(num_video_frames, self.span, self.sampling)
+        return np.arange(start, start + self.span, self.frame_interval)
 
     def decode(self, path: str) -> Tuple[np.ndarray, np.ndarray, int]:
         """``(frames [T, H, W, 3] BGR, their indices, the video's frame count)``."""
@@ -63,13 +82,14 @@ class LoadVideoClip(BaseTransform):
                 stream = container.streams.video[0]
                 total = stream.frames or sum(1 for _ in container.decode(video=0))
                 if total < self.span:
+                    spacing = 'from segments' if self.segments else f'{self.frame_interval} apart'
                     raise BadVideoError(
                         f'{path} has {total} frames, and a clip of {self.num_frames} frames '
-                        f'{self.frame_interval} apart needs {self.span}; lower num_frames or '
-                        'frame_interval, or remove the video from the annotation list')
+                        f'{spacing} needs {self.span}; lower num_frames or frame_interval, or '
+                        'remove the video from the annotation list')
                 container.seek(0)
-                start = clip_start(total, self.span, self.sampling)
-                wanted = set(range(start, start + self.span, self.frame_interval))
+                indices = self.frame_indices(total)
+                wanted = set(indices.tolist())
                 frames, decoded = [], 0
                 for index, frame in enumerate(container.decode(video=0)):
                     decoded = index + 1
@@ -83,7 +103,7 @@ class LoadVideoClip(BaseTransform):
         if len(frames) < self.num_frames:  # the container claimed more frames than it holds
             raise BadVideoError(f'{path} ends after {decoded} of the {total} frames its header '
                                 'claims (truncated?); copy it again or remove it from the list')
-        return np.stack(frames), np.array(sorted(wanted)), total
+        return np.stack(frames), indices, total
 
     def transform(self, results: dict) -> Optional[dict]:
         try:
@@ -145,8 +165,9 @@ class ClipFlip(BaseTransform):
 
 @TRANSFORMS.register_module()
 class PackClip(BaseTransform):
-    """``inputs``: the clip ``img [T, H, W, C]`` as a tensor ``[C, T, H, W]``; ``data_samples``: a
-    data element with ``gt_label`` (if any) and the meta keys present."""
+    """``inputs``: the clip ``img [T, H, W, C]`` as a tensor ``[C, T, H, W]``; ``data_samples``: an
+    MMPretrain ``DataSample`` with ``gt_label`` (if any) and the meta keys present, so that
+    ``ImageClassifier`` and its metrics take clips as they take images."""
 
     def __init__(self, meta_keys: Sequence[str] = ('video_path', 'frame_inds', 'total_frames',
                                                     'ori_shape', 'img_shape', 'flip', 'sample_idx')
@@ -155,7 +176,7 @@ class PackClip(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         clip = torch.from_numpy(np.ascontiguousarray(results['img'].transpose(3, 0, 1, 2)))
-        sample = BaseDataElement(metainfo={k: results[k] for k in self.meta_keys if k in results})
+        sample = DataSample(metainfo={k: results[k] for k in self.meta_keys if k in results})
         if 'gt_label' in results:
-            sample.gt_label = torch.as_tensor(results['gt_label'])
+            sample.set_gt_label(results['gt_label'])
         return dict(inputs=clip, data_samples=sample)

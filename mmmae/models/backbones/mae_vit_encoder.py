@@ -6,12 +6,13 @@ from torch import nn
 
 from mmmae.registry import MODELS
 from ..layers import ViT
+from .frozen import FreezableMixin
 
 OUT_TYPES = ('avg_featmap', 'cls_token', 'raw')
 
 
 @MODELS.register_module()
-class MAEViTEncoder(ViT):
+class MAEViTEncoder(FreezableMixin, ViT):
     """The ViT trunk over all patches (learnt positions), for MMPretrain's ``ImageClassifier``.
 
     ``forward(images) -> (features,)`` with ``out_type``:
@@ -48,16 +49,10 @@ class MAEViTEncoder(ViT):
         self.out_type = out_type
         if pooled:
             self.fc_norm = nn.LayerNorm(self.embed_dim, eps=norm_eps)
-        self.frozen = frozen
-        if frozen:
-            self.requires_grad_(False)
-            self.eval()
-
-    def train(self, mode: bool = True) -> 'MAEViTEncoder':
-        return super().train(mode and not self.frozen)
+        self.freeze(frozen)
 
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor]:
-        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.frozen):
+        with self.grad_mode():
             tokens = self.run_blocks(self.patch_tokens(images))
             if self.out_type == 'avg_featmap':
                 return (self.fc_norm(tokens[:, 1:].mean(dim=1)),)
