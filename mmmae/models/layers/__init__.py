@@ -7,10 +7,11 @@ from .pos_embed import (resample_pos_embed, sincos_2d_position_embedding, sinuso
 from .relative_position import RelativePositionBias, resample_relative_table
 from .transformer_block import Mlp, TransformerBlock, run_block
 from .tubelet_embed import TubeletEmbed, tubelet_grid
+from .tubelet_vit import TubeletViT
 from .vit import ARCHS, ViT, init_mae_weights, known_num_heads, resolve_arch
 
 __all__ = ['ARCHS', 'Attention', 'MASKING_STRATEGIES', 'Mlp', 'PatchEmbed', 'RelativePositionBias',
-           'TransformerBlock', 'TubeletEmbed', 'ViT', 'init_mae_weights', 'known_num_heads',
+           'TransformerBlock', 'TubeletEmbed', 'TubeletViT', 'ViT', 'init_mae_weights', 'known_num_heads',
            'num_visible', 'patch_grid', 'random_masking', 'resample_pos_embed',
            'resample_relative_table', 'resolve_arch', 'run_block', 'sincos_2d_position_embedding',
            'sinusoid_table', 'structured_masking', 'tubelet_grid', 'tubelet_position_embedding']
