@@ -12,6 +12,9 @@ from mmmae.registry import MODELS
 class MAE(BaseModel):
     """Masked Autoencoder (He et al. 2021) wiring backbone, neck and head.
 
+    A neck that decodes only some of the masked patches in training (``CrossMAEDecoder``)
+    names them with ``loss_mask(mask, ids_restore)``; the loss then scores those only.
+
     Modes of ``forward``: ``'loss'`` (pretraining), ``'tensor'`` (features of
     the unmasked encoder) and ``'predict'`` (reconstruction: one DataSample per
     image with ``reconstruction`` [3, H, W] in 0-255 RGB, the ``masked`` input and
@@ -69,6 +72,8 @@ class MAE(BaseModel):
         """``{'loss': reconstruction loss on masked patches}``."""
         latent, mask, ids_restore = self.backbone(inputs, noise)
         pred = self.neck(latent, ids_restore)
+        if hasattr(self.neck, 'loss_mask'):
+            mask = self.neck.loss_mask(mask, ids_restore)
         return dict(loss=self.head.loss(pred, inputs, mask))
 
     @torch.no_grad()
