@@ -15,7 +15,7 @@ import shutil
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Dict, Iterator, Tuple, Union
+from typing import Callable, Dict, Iterator, Tuple, Union
 
 import numpy as np
 from PIL import Image
@@ -65,8 +65,11 @@ def atomic_folder(root: Path) -> Iterator[Path]:
     os.replace(tmp, root)
 
 
-def write_mnist5k(root: Union[str, os.PathLike]) -> Path:
-    """Write the data set under ``root`` unless it is already complete; return ``root``."""
+def write_mnist5k_splits(root: Union[str, os.PathLike], suffix: str,
+                         save: Callable[[np.ndarray, int, Path], None]) -> Path:
+    """Write each digit of the fixed split as ``<split>/<label>/<index><suffix>`` by
+    ``save(digit, index, path)``, with the annotation lists, unless ``root`` is already
+    complete; return ``root``. The layout of :func:`write_mnist5k`, for any file type."""
     root = Path(root)
     if (root / 'meta' / 'test.txt').is_file():
         return root
@@ -76,9 +79,15 @@ def write_mnist5k(root: Union[str, os.PathLike]) -> Path:
         for split, indices in mnist5k_split().items():
             lines = []
             for index in indices:
-                rel = f'{split}/{labels[index]}/{index:04d}.png'
+                rel = f'{split}/{labels[index]}/{index:04d}{suffix}'
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                Image.fromarray(images[index], mode='L').save(tmp / rel)
+                save(images[index], int(index), tmp / rel)
                 lines.append(f'{rel} {labels[index]}\n')
             (tmp / 'meta' / f'{split}.txt').write_text(''.join(lines))
     return root
+
+
+def write_mnist5k(root: Union[str, os.PathLike]) -> Path:
+    """Write the data set under ``root`` unless it is already complete; return ``root``."""
+    return write_mnist5k_splits(
+        root, '.png', lambda digit, index, path: Image.fromarray(digit, mode='L').save(path))

@@ -17,7 +17,7 @@ from typing import Union
 import numpy as np
 from PIL import Image
 
-from .mnist5k import atomic_folder, load_mnist5k, mnist5k_split
+from .mnist5k import write_mnist5k_splits
 
 MOTION_SEED = 5
 
@@ -50,20 +50,7 @@ def moving_digit_clip(digit: np.ndarray, rng: np.random.Generator, num_frames: i
 def write_moving_mnist5k(root: Union[str, os.PathLike], num_frames: int = 8, canvas: int = 32,
                          digit_size: int = 24) -> Path:
     """Write the clips under ``root`` unless they are already complete; return ``root``."""
-    root = Path(root)
-    if (root / 'meta' / 'test.txt').is_file():
-        return root
-    images, labels = load_mnist5k()
-    with atomic_folder(root) as tmp:
-        (tmp / 'meta').mkdir()
-        for split, indices in mnist5k_split().items():
-            lines = []
-            for index in indices:
-                rel = f'{split}/{labels[index]}/{index:04d}.npy'
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                rng = np.random.default_rng([MOTION_SEED, int(index)])
-                clip = moving_digit_clip(images[index], rng, num_frames, canvas, digit_size)
-                np.save(tmp / rel, clip[..., None])
-                lines.append(f'{rel} {labels[index]}\n')
-            (tmp / 'meta' / f'{split}.txt').write_text(''.join(lines))
-    return root
+    def save(digit: np.ndarray, index: int, path: Path) -> None:
+        rng = np.random.default_rng([MOTION_SEED, index])
+        np.save(path, moving_digit_clip(digit, rng, num_frames, canvas, digit_size)[..., None])
+    return write_mnist5k_splits(root, '.npy', save)
