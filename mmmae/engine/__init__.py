@@ -8,8 +8,8 @@ from .checkpoint import (MMENGINE_CHECKPOINT_GLOBALS, CheckpointLoadError, check
                          checkpoint_problem, latest_good_checkpoint, load_checkpoint_file,
                          load_into_model, load_model_checkpoint, read_checkpoint)
 from .runner import SafeFlexibleRunner, SafeLoadRunner, SafePretrainedInit
-from .hooks import (CompileModelHook, NonFiniteLossError, NonFiniteLossHook, RandomStateHook,
-                    ReconstructionHook)
+from .hooks import (CompileModelHook, NonFiniteLossError, NonFiniteLossHook, ProgressiveResolutionHook,
+                    RandomStateHook, ReconstructionHook)
 from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstructor,
                          SkipNonFiniteAmpOptimWrapper, SkipNonFiniteOptimWrapper,
                          amp_or_cpu_optim_wrapper, cpu_has_native_bf16)
@@ -17,6 +17,7 @@ from .optimizers import (CPUAutocastOptimWrapper, LayerDecayOptimWrapperConstruc
 __all__ = ['ATOMIC_BACKEND', 'MMENGINE_CHECKPOINT_GLOBALS', 'AtomicLocalBackend', 'CPUAutocastOptimWrapper',
            'CheckpointLoadError', 'CompileModelHook',
            'LayerDecayOptimWrapperConstructor', 'NonFiniteLossError', 'NonFiniteLossHook',
+           'ProgressiveResolutionHook',
            'RandomStateHook', 'ReconstructionHook', 'SkipNonFiniteAmpOptimWrapper',
            'SkipNonFiniteOptimWrapper',
            'amp_or_cpu_optim_wrapper', 'atomic_write', 'atomic_write_bytes', 'check_resume_fits',

@@ -1,8 +1,9 @@
 """mmmae's Runner hooks."""
 from .compile_hook import CompileModelHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
+from .progressive_resolution_hook import ProgressiveResolutionHook, ResolutionStage
 from .random_state_hook import RandomStateHook
 from .reconstruction_hook import ReconstructionHook
 
-__all__ = ['CompileModelHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'RandomStateHook',
-           'ReconstructionHook']
+__all__ = ['CompileModelHook', 'NonFiniteLossError', 'NonFiniteLossHook', 'ProgressiveResolutionHook',
+           'RandomStateHook', 'ReconstructionHook', 'ResolutionStage']

@@ -12,6 +12,9 @@ from mmmae.registry import MODELS
 class MAE(BaseModel):
     """Masked Autoencoder (He et al. 2021) wiring backbone, neck and head.
 
+    Inputs of another size than the backbone's ``img_size`` (progressive resolution,
+    ``ProgressiveResolutionHook``) are encoded and decoded at their own patch grid.
+
     A neck that decodes only some of the masked patches in training (``CrossMAEDecoder``)
     names them with ``loss_mask(mask, ids_restore)``; the loss then scores those only.
 
@@ -71,7 +74,7 @@ class MAE(BaseModel):
              ) -> Dict[str, torch.Tensor]:
         """``{'loss': reconstruction loss on masked patches}``."""
         latent, mask, ids_restore = self.backbone(inputs, noise)
-        pred = self.neck(latent, ids_restore)
+        pred = self.neck(latent, ids_restore, self.backbone.input_grid(inputs))
         if hasattr(self.neck, 'loss_mask'):
             mask = self.neck.loss_mask(mask, ids_restore)
         return dict(loss=self.head.loss(pred, inputs, mask))
@@ -88,7 +91,7 @@ class MAE(BaseModel):
         masked-patch error).
         """
         latent, mask, ids_restore = self.backbone(inputs, noise)
-        pred = self.neck(latent, ids_restore)
+        pred = self.neck(latent, ids_restore, self.backbone.input_grid(inputs))
         errors = self.head.patch_errors(pred, inputs)
         pixel_mask = self.head.mask_pixels(mask, inputs)
         to_image = self.data_preprocessor.denormalize

@@ -55,6 +55,10 @@ class MAEVideoViT(TubeletViT):
         blocks, _, units = mask_layout(self.masking, self.token_grid)
         return blocks, units
 
+    def input_grid(self, clips: torch.Tensor) -> Tuple[int, int, int]:
+        """The tubelet grid ``(t, h, w)`` of ``clips [N, C, T, H, W]``."""
+        return self.patch_embed.grid(clips)
+
     def decoder_shape(self) -> dict:
         """What a decoder must share with this encoder (``MAE`` passes it to the neck)."""
         return dict(num_frames=self.num_frames, img_size=self.img_size, tubelet_size=self.tubelet_size,

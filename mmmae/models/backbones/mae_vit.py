@@ -16,6 +16,10 @@ class MAEViT(ViT):
     With ``mask=False`` every patch is encoded and ``(tokens [N, 1 + L, D],)`` is returned,
     for feature extraction.
 
+    Inputs of another size than ``img_size`` (progressive resolution) are cut into their own
+    patch grid, with the fixed positions evaluated at it; :meth:`token_grid` names it for the
+    decoder.
+
     ``mask_ratio`` is the fraction of patches removed; the other arguments are the trunk's
     (:class:`~mmmae.models.layers.ViT`).
     """
@@ -48,17 +52,15 @@ class MAEViT(ViT):
         """What the pixel head must share with this encoder."""
         return dict(patch_size=self.patch_size, in_channels=self.in_channels)
 
+    def input_grid(self, images: torch.Tensor) -> Tuple[int, int]:
+        """The patch grid of ``images [N, C, H, W]``."""
+        return patch_grid(images.shape[-2:], self.patch_size)
+
     def forward(self, images: torch.Tensor, noise: Optional[torch.Tensor] = None,
                 mask: bool = True):
         """See the class docstring; ``noise [N, L]`` reproduces a mask exactly."""
         if not mask:
             return (self.encode(self.patch_tokens(images)),)
-        grid = patch_grid(images.shape[-2:], self.patch_size)
-        if grid != self.grid:
-            raise ValueError(
-                f'pretraining input {tuple(images.shape[-2:])} gives a {grid} patch grid but the '
-                f'model was built for {self.grid}; set img_size in the backbone and the '
-                'decoder to the crop size of the pipeline')
         visible, mask_map, ids_restore = random_masking(
             self.patch_tokens(images), self.mask_ratio, noise)
         return self.encode(visible), mask_map, ids_restore

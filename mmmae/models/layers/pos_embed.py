@@ -1,7 +1,8 @@
 """Fixed sine-cosine position embeddings (2-D for images; 1-D, 3-D and factorised for tubelets)
 and their resampling."""
+import functools
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -17,18 +18,28 @@ def sincos_1d(positions: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([angles.sin(), angles.cos()], dim=1)
 
 
-def sincos_2d_position_embedding(grid_hw: Tuple[int, int], dim: int,
-                                 cls_token: bool = True) -> torch.Tensor:
+def patch_centres(cells: int, extent: int) -> torch.Tensor:
+    """Centres of ``cells`` equal patches spanning what ``extent`` patches span, in units of
+    the ``extent`` patches (``0 .. extent - 1`` when ``cells == extent``)."""
+    return (torch.arange(cells, dtype=torch.float64) + 0.5) * (extent / cells) - 0.5
+
+
+def sincos_2d_position_embedding(grid_hw: Tuple[int, int], dim: int, cls_token: bool = True,
+                                 extent: Optional[Tuple[int, int]] = None) -> torch.Tensor:
     """Fixed 2-D sin-cos embedding ``[1, (1 +) h*w, dim]`` for a row-major patch grid.
 
     The first half of the channels encodes the column, the second half the row,
     as in the official MAE code; the cls slot (first row) is zeros.
-    Non-square grids are supported.
+    Non-square grids are supported. ``extent``: the grid the table was built for, when the
+    image is cut into ``grid_hw`` patches instead; positions are then each patch's centre in
+    the ``extent`` grid's units, so a position names the same place in the image at every size.
     """
     if dim % 4:
         raise ValueError(f'2-D sin-cos embedding needs a dim divisible by 4, got {dim}')
     height, width = grid_hw
-    rows, cols = torch.meshgrid(torch.arange(height), torch.arange(width), indexing='ij')
+    extent_h, extent_w = extent or grid_hw
+    rows, cols = torch.meshgrid(patch_centres(height, extent_h), patch_centres(width, extent_w),
+                                indexing='ij')
     emb = torch.cat([sincos_1d(cols.flatten(), dim // 2), sincos_1d(rows.flatten(), dim // 2)], 1)
     if cls_token:
         emb = torch.cat([torch.zeros(1, dim, dtype=emb.dtype), emb], dim=0)
@@ -50,6 +61,26 @@ def resample_pos_embed(pos_embed: torch.Tensor, old_grid: Tuple[int, int],
     grid = F.interpolate(grid, size=tuple(new_grid), mode=mode, align_corners=False)
     grid = grid.permute(0, 2, 3, 1).reshape(1, -1, dim).to(pos_embed.dtype)
     return torch.cat([prefix, grid], dim=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _sincos_at(grid: Tuple[int, int], extent: Tuple[int, int], dim: int, device: torch.device,
+               dtype: torch.dtype) -> torch.Tensor:
+    return sincos_2d_position_embedding(grid, dim, extent=extent).to(device, dtype)
+
+
+def pos_embed_at(pos_embed: torch.Tensor, built_grid: Tuple[int, int], grid: Tuple[int, int],
+                 learnt: bool) -> torch.Tensor:
+    """A ``[1, 1 + h*w, D]`` table built for ``built_grid`` at the patch grid ``grid``: itself
+    at the built grid; else a fixed sin-cos table evaluated exactly at the new patch centres
+    (see :func:`sincos_2d_position_embedding`; cached per grid and device), a ``learnt`` one
+    interpolated (bicubic)."""
+    grid, built_grid = tuple(grid), tuple(built_grid)
+    if grid == built_grid:
+        return pos_embed
+    if learnt:
+        return resample_pos_embed(pos_embed, built_grid, grid)
+    return _sincos_at(grid, built_grid, pos_embed.shape[-1], pos_embed.device, pos_embed.dtype)
 
 
 def sinusoid_table(num_positions: int, dim: int) -> torch.Tensor:

@@ -7,7 +7,7 @@ from torch import nn
 
 from mmmae.utils.misc import closest_name
 from .patch_embed import PatchEmbed, patch_grid
-from .pos_embed import resample_pos_embed, sincos_2d_position_embedding
+from .pos_embed import pos_embed_at, resample_pos_embed, sincos_2d_position_embedding
 from .transformer_block import TransformerBlock, run_block
 
 ARCHS: Dict[str, dict] = {
@@ -120,6 +120,7 @@ class ViT(BaseModule):
         self.embed_dim = settings['embed_dim']
         self.patch_size = patch_size or settings['patch_size']
         self.in_channels = in_channels
+        self.learnt_pos_embed = learnt_pos_embed
         self.patch_embed = PatchEmbed(self.patch_size, in_channels, self.embed_dim)
         self.grid = patch_grid(img_size, self.patch_size)
         self.num_patches = self.grid[0] * self.grid[1]
@@ -150,10 +151,11 @@ class ViT(BaseModule):
             super().init_weights()
 
     def patch_tokens(self, images: torch.Tensor) -> torch.Tensor:
-        """Embedded patches plus their positions: ``[N, L, D]``."""
+        """Embedded patches plus their positions: ``[N, L, D]``; at another input size than
+        ``img_size`` the positions are resampled (:func:`~mmmae.models.layers.pos_embed_at`)."""
         tokens = self.patch_embed(images)
         grid = patch_grid(images.shape[-2:], self.patch_size)
-        return tokens + resample_pos_embed(self.pos_embed, self.grid, grid)[:, 1:]
+        return tokens + pos_embed_at(self.pos_embed, self.grid, grid, self.learnt_pos_embed)[:, 1:]
 
     def block_outputs(self, tokens: torch.Tensor, indices: Sequence[int],
                       grid: Optional[Tuple[int, int]] = None) -> List[torch.Tensor]:

@@ -3,13 +3,12 @@ in training only a kept fraction of the masked tokens is decoded and scored."""
 from typing import Optional, Tuple, Union
 
 import torch
-from mmengine.model import BaseModule
 from torch import nn
 
 from mmmae.registry import MODELS
-from mmmae.utils.misc import to_2tuple
-from ..layers import init_mae_weights, run_block, sincos_2d_position_embedding
+from ..layers import run_block
 from ..layers.cross_attention import CrossAttentionBlock
+from .decoder_stem import ImageDecoderStem
 
 
 def gather_tokens(tokens: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
@@ -18,12 +17,13 @@ def gather_tokens(tokens: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class CrossMAEDecoder(BaseModule):
+class CrossMAEDecoder(ImageDecoderStem):
     """A decoder of cross-attention blocks: each query (a mask token plus its position) attends
     to the visible tokens (the encoder's output, embedded, plus their positions), never to the
     other queries, so any subset of patches can be decoded on its own.
 
-    ``forward(latent [N, 1 + len_keep, D_enc], ids_restore [N, L]) -> pred [N, L, p*p*C]``. In
+    ``forward(latent [N, 1 + len_keep, D_enc], ids_restore [N, L], grid=None) -> pred [N, L, p*p*C]``
+    (``grid`` as in :class:`MAEDecoder`). In
     training only ``kept_mask_ratio * L`` masked patches are decoded: the first masked ones in
     the masking's random order, so a uniform draw fixed by the mask's noise; the other rows of
     ``pred`` are zero, and ``MAE`` scores only the decoded ones (:meth:`loss_mask`). In eval
@@ -51,62 +51,47 @@ class CrossMAEDecoder(BaseModule):
                  decoder_depth: int = 8, decoder_num_heads: int = 16, mlp_ratio: float = 4.0,
                  kept_mask_ratio: float = 0.25, norm_eps: float = 1e-6, with_cp: bool = False,
                  cpu_half_attention: str = 'fp32', init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        height, width = to_2tuple(img_size)
-        if height % patch_size or width % patch_size:
-            raise ValueError(f'decoder img_size {height}x{width} is not divisible by '
-                             f'patch_size {patch_size}; use the encoder\'s values')
-        self.grid = (height // patch_size, width // patch_size)
-        self.num_patches = self.grid[0] * self.grid[1]
-        self.num_kept = round(kept_mask_ratio * self.num_patches)
-        if not 1 <= self.num_kept <= self.num_patches:
-            raise ValueError(f'kept_mask_ratio {kept_mask_ratio} decodes {self.num_kept} of '
-                             f'{self.num_patches} patches; give a fraction in (0, mask_ratio]')
+        super().__init__(img_size, patch_size, embed_dim, decoder_embed_dim, init_cfg=init_cfg)
+        if not 0 < kept_mask_ratio <= 1:
+            raise ValueError(f'kept_mask_ratio {kept_mask_ratio} is not a fraction of the patches; '
+                             "give one in (0, mask_ratio]")
+        self.kept_mask_ratio = kept_mask_ratio
         self.with_cp = with_cp
-        self.decoder_embed = nn.Linear(embed_dim, decoder_embed_dim)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_embed_dim))
-        self.decoder_pos_embed = nn.Parameter(
-            sincos_2d_position_embedding(self.grid, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
             CrossAttentionBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps,
                                 cpu_half_attention=cpu_half_attention)
             for _ in range(decoder_depth)])
-        self.decoder_norm = nn.LayerNorm(decoder_embed_dim, eps=norm_eps)
-        self.decoder_pred = nn.Linear(decoder_embed_dim, patch_size**2 * in_channels)
-        init_mae_weights(self)
-        nn.init.normal_(self.mask_token, std=0.02)
+        self.add_prediction(patch_size**2 * in_channels, norm_eps)
 
-    def init_weights(self) -> None:
-        """MAE init at construction; ``init_cfg`` (e.g. ``Pretrained``) is applied on top."""
-        if self.init_cfg is not None:
-            super().init_weights()
+    def num_kept(self, num_patches: int) -> int:
+        """Patches decoded in training out of ``num_patches`` (at least one)."""
+        return max(1, round(self.kept_mask_ratio * num_patches))
 
     def decoded_ids(self, ids_restore: torch.Tensor, len_keep: int) -> torch.Tensor:
         """``[N, Q]`` patch indices decoded: the kept masked ones in training, all in eval."""
+        num_patches = ids_restore.shape[1]
         if not self.training:
-            return torch.arange(self.num_patches, device=ids_restore.device).expand(
-                ids_restore.shape[0], -1)
-        if self.num_kept > self.num_patches - len_keep:
-            raise ValueError(f'kept_mask_ratio decodes {self.num_kept} patches but only '
-                             f'{self.num_patches - len_keep} are masked; lower kept_mask_ratio '
+            return torch.arange(num_patches, device=ids_restore.device).expand(ids_restore.shape[0], -1)
+        kept = self.num_kept(num_patches)
+        if kept > num_patches - len_keep:
+            raise ValueError(f'kept_mask_ratio decodes {kept} patches but only '
+                             f'{num_patches - len_keep} are masked; lower kept_mask_ratio '
                              "to at most the encoder's mask_ratio")
         ids_shuffle = torch.argsort(ids_restore, dim=1)  # the masking's order: visible first
-        return ids_shuffle[:, len_keep:len_keep + self.num_kept]
+        return ids_shuffle[:, len_keep:len_keep + kept]
 
     def loss_mask(self, mask: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
         """``[N, L]``: 1 where a patch is masked and decoded (what the loss scores)."""
         if not self.training:
             return mask
-        len_keep = self.num_patches - int(mask[0].sum().item())
+        len_keep = mask.shape[1] - int(mask[0].sum().item())
         return torch.zeros_like(mask).scatter_(1, self.decoded_ids(ids_restore, len_keep), 1.0)
 
-    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
-        if ids_restore.shape[1] != self.num_patches:
-            raise ValueError(f'decoder built for {self.num_patches} patches got '
-                             f'{ids_restore.shape[1]}; give the decoder the encoder\'s img_size')
+    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor,
+                grid: Optional[Tuple[int, int]] = None) -> torch.Tensor:
+        positions = self.positions(ids_restore, grid).expand(latent.shape[0], -1, -1)
         len_keep = latent.shape[1] - 1
         ids_shuffle = torch.argsort(ids_restore, dim=1)
-        positions = self.decoder_pos_embed.expand(latent.shape[0], -1, -1)
         visible_positions = gather_tokens(positions[:, 1:], ids_shuffle[:, :len_keep])
         context = self.decoder_embed(latent) + torch.cat([positions[:, :1], visible_positions], 1)
         ids = self.decoded_ids(ids_restore, len_keep)
@@ -114,5 +99,5 @@ class CrossMAEDecoder(BaseModule):
         for block in self.decoder_blocks:
             x = run_block(block, x, context, with_cp=self.with_cp)
         pred = self.decoder_pred(self.decoder_norm(x))
-        full = pred.new_zeros(pred.shape[0], self.num_patches, pred.shape[-1])
+        full = pred.new_zeros(pred.shape[0], ids_restore.shape[1], pred.shape[-1])
         return full.scatter(1, ids.unsqueeze(-1).expand_as(pred), pred)

@@ -2,20 +2,20 @@
 from typing import Optional, Tuple, Union
 
 import torch
-from mmengine.model import BaseModule
 from torch import nn
 
 from mmmae.registry import MODELS
-from mmmae.utils.misc import to_2tuple
-from ..layers import TransformerBlock, init_mae_weights, run_block, sincos_2d_position_embedding
+from ..layers import TransformerBlock, run_block
 from ..layers.masking import restore_token_order
+from .decoder_stem import ImageDecoderStem
 
 
 @MODELS.register_module()
-class MAEDecoder(BaseModule):
+class MAEDecoder(ImageDecoderStem):
     """Lightweight MAE decoder predicting the pixels of every patch.
 
-    ``forward(latent [N, 1 + len_keep, D_enc], ids_restore [N, L]) -> pred [N, L, p*p*C]``.
+    ``forward(latent [N, 1 + len_keep, D_enc], ids_restore [N, L], grid=None) -> pred [N, L, p*p*C]``;
+    ``grid``: the patch grid of inputs of another size than ``img_size``.
     Parameter names follow the official MAE code (``decoder_embed``, ``mask_token``,
     ``decoder_pos_embed``, ``decoder_blocks``, ``decoder_norm``, ``decoder_pred``).
 
@@ -38,39 +38,20 @@ class MAEDecoder(BaseModule):
                  decoder_depth: int = 8, decoder_num_heads: int = 16, mlp_ratio: float = 4.0,
                  norm_eps: float = 1e-6, with_cp: bool = False, selective_cp: bool = False,
                  cpu_half_attention: str = 'fp32', init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(img_size, patch_size, embed_dim, decoder_embed_dim, init_cfg=init_cfg)
         self.with_cp = with_cp
-        height, width = to_2tuple(img_size)
-        if height % patch_size or width % patch_size:
-            raise ValueError(f'decoder img_size {height}x{width} is not divisible by '
-                             f'patch_size {patch_size}; use the encoder\'s values')
-        self.grid = (height // patch_size, width // patch_size)
-        self.num_patches = self.grid[0] * self.grid[1]
-        self.decoder_embed = nn.Linear(embed_dim, decoder_embed_dim)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_embed_dim))
-        self.decoder_pos_embed = nn.Parameter(
-            sincos_2d_position_embedding(self.grid, decoder_embed_dim), requires_grad=False)
         self.decoder_blocks = nn.ModuleList([
             TransformerBlock(decoder_embed_dim, decoder_num_heads, mlp_ratio, norm_eps=norm_eps,
                              selective_cp=selective_cp, cpu_half_attention=cpu_half_attention)
             for _ in range(decoder_depth)])
-        self.decoder_norm = nn.LayerNorm(decoder_embed_dim, eps=norm_eps)
-        self.decoder_pred = nn.Linear(decoder_embed_dim, patch_size**2 * in_channels)
-        init_mae_weights(self)
-        nn.init.normal_(self.mask_token, std=0.02)
+        self.add_prediction(patch_size**2 * in_channels, norm_eps)
 
-    def init_weights(self) -> None:
-        """MAE init at construction; ``init_cfg`` (e.g. ``Pretrained``) is applied on top."""
-        if self.init_cfg is not None:
-            super().init_weights()
-
-    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
-        if ids_restore.shape[1] != self.num_patches:
-            raise ValueError(f'decoder built for {self.num_patches} patches got '
-                             f'{ids_restore.shape[1]}; give the decoder the encoder\'s img_size')
+    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor,
+                grid: Optional[Tuple[int, int]] = None) -> torch.Tensor:
+        positions = self.positions(ids_restore, grid)
         x = self.decoder_embed(latent)
         patches = restore_token_order(x[:, 1:], self.mask_token, ids_restore)
-        x = torch.cat([x[:, :1], patches], dim=1) + self.decoder_pos_embed
+        x = torch.cat([x[:, :1], patches], dim=1) + positions
         for block in self.decoder_blocks:
             x = run_block(block, x, with_cp=self.with_cp)
         return self.decoder_pred(self.decoder_norm(x))[:, 1:]

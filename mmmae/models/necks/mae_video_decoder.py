@@ -3,18 +3,17 @@ import math
 from typing import Optional, Tuple, Union
 
 import torch
-from mmengine.model import BaseModule
-from torch import nn
 
 from mmmae.registry import MODELS
 from mmmae.utils.misc import to_2tuple
-from ..layers import init_mae_weights, run_block, tubelet_grid, tubelet_position_embedding
+from ..layers import run_block, tubelet_grid, tubelet_position_embedding
 from ..layers.masking import restore_token_order
 from ..layers.vit import transformer_blocks
+from .decoder_stem import DecoderStem
 
 
 @MODELS.register_module()
-class MAEVideoDecoder(BaseModule):
+class MAEVideoDecoder(DecoderStem):
     """Lightweight decoder predicting the pixels of every tubelet of :class:`MAEVideoViT`.
 
     ``forward(latent [N, len_keep, D_enc], ids_restore [N, L]) -> pred [N, L, t*p*p*C_group]``,
@@ -49,35 +48,26 @@ class MAEVideoDecoder(BaseModule):
                  norm_eps: float = 1e-6, final_norm_eps: Optional[float] = None,
                  with_cp: bool = False, selective_cp: bool = False,
                  cpu_half_attention: str = 'fp32', init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(embed_dim, decoder_embed_dim, embed_bias=decoder_embed_bias, init_cfg=init_cfg)
         if in_channels % num_groups:
             raise ValueError(f'{in_channels} channels do not split into {num_groups} equal band '
                              'groups; the decoder predicts the same number of values per tubelet')
         self.with_cp = with_cp
         self.grid = tubelet_grid((num_frames, *to_2tuple(img_size)), tubelet_size, patch_size)
         self.num_patches = num_groups * math.prod(self.grid)
-        self.decoder_embed = nn.Linear(embed_dim, decoder_embed_dim, bias=decoder_embed_bias)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_embed_dim))
         self.register_buffer('decoder_pos_embed', tubelet_position_embedding(
             pos_embed, self.grid, decoder_embed_dim, num_groups), persistent=False)
         shape = dict(embed_dim=decoder_embed_dim, depth=decoder_depth, num_heads=decoder_num_heads,
                      mlp_ratio=mlp_ratio)
         self.decoder_blocks = transformer_blocks(shape, norm_eps=norm_eps, selective_cp=selective_cp,
                                                  cpu_half_attention=cpu_half_attention)
-        self.decoder_norm = nn.LayerNorm(decoder_embed_dim, eps=final_norm_eps or norm_eps)
-        self.decoder_pred = nn.Linear(decoder_embed_dim,
-                                      tubelet_size * patch_size**2 * in_channels // num_groups)
-        init_mae_weights(self)
-        nn.init.normal_(self.mask_token, std=0.02)
+        self.add_prediction(tubelet_size * patch_size**2 * in_channels // num_groups,
+                            final_norm_eps or norm_eps)
 
-    def init_weights(self) -> None:
-        """MAE init at construction; ``init_cfg`` (e.g. ``Pretrained``) is applied on top."""
-        if self.init_cfg is not None:
-            super().init_weights()
-
-    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
-        if ids_restore.shape[1] != self.num_patches:
-            raise ValueError(f'decoder built for {self.num_patches} tubelets got '
+    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor,
+                grid: Optional[Tuple[int, int, int]] = None) -> torch.Tensor:
+        if ids_restore.shape[1] != self.num_patches or (grid is not None and tuple(grid) != self.grid):
+            raise ValueError(f'decoder built for {self.num_patches} tubelets ({self.grid}) got '
                              f'{ids_restore.shape[1]}; give it the encoder\'s clip size')
         x = restore_token_order(self.decoder_embed(latent), self.mask_token, ids_restore)
         x = x + self.decoder_pos_embed.to(x.dtype)

@@ -2,6 +2,8 @@ import pytest
 import torch
 
 from mmmae.models.backbones import MAEViT, resolve_arch
+from mmmae.models.layers import pos_embed_at, resample_pos_embed
+from mmmae.models.layers.pos_embed import sincos_1d
 
 
 def small(**kw):
@@ -42,9 +44,24 @@ def test_visible_patch_results_do_not_depend_on_masked_pixels():
     torch.testing.assert_close(model(changed, noise)[0], latent)
 
 
-def test_pretraining_input_of_another_size_is_a_clear_error():
-    with pytest.raises(ValueError, match='set img_size'):
-        small()(torch.randn(1, 3, 48, 48))
+def test_input_of_another_size_is_masked_at_its_own_grid_with_exact_positions():
+    """Progressive resolution: 16 px input to a 32 px model is a 2x2 grid of patches whose
+    fixed positions are the sin-cos at their centres on the built 4x4 grid (0.5 and 2.5)."""
+    model = small(mask_ratio=0.5).eval()
+    images = torch.randn(2, 3, 16, 16)
+    latent, mask, ids_restore = model(images)
+    assert latent.shape == (2, 1 + 2, 64) and mask.shape == ids_restore.shape == (2, 4)
+    assert model.input_grid(images) == (2, 2)
+    positions = model.patch_tokens(images) - model.patch_embed(images)
+    centres = torch.tensor([0.5, 2.5], dtype=torch.float64)
+    rows, cols = torch.meshgrid(centres, centres, indexing='ij')
+    expected = torch.cat([sincos_1d(cols.flatten(), 32), sincos_1d(rows.flatten(), 32)], 1).float()
+    torch.testing.assert_close(positions[0], expected, atol=1e-6, rtol=0)
+    # the built size keeps the built table, bit for bit
+    assert torch.equal(pos_embed_at(model.pos_embed, (4, 4), (4, 4), learnt=False), model.pos_embed)
+    # interpolating the table (what FastSSL does) approximates the exact values
+    interpolated = resample_pos_embed(model.pos_embed, (4, 4), (2, 2))[0, 1:]
+    assert (interpolated - expected).abs().max() < 0.5
 
 
 def test_image_size_not_divisible_by_patch_is_a_clear_error():
