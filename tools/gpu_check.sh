@@ -20,6 +20,9 @@
 #                     rate, ratios, and each peer's top 15 kernels (torch.profiler)
 #   memory-h          ViT-H/14 as its config builds it (batch 512 per GPU, selective_cp): peak
 #                     memory and the headroom left on the GPU
+#   recipes-b         ViT-B/16 step of each pretraining recipe (standard, CrossMAE's partial
+#                     decoding, progressive resolution's 160/192/224 px stages by their epochs):
+#                     speed-up and FLOPs ratio against standard
 #   data              1,280 ImageNet-like JPEGs (400-500 px) from scikit-image's photographs
 #   decode            GPU JPEG decode (DeviceDecodePreprocessor, nvJPEG) img/s, and its loader share
 #   train             tools/train.py with the ViT-B ImageNet config (bf16, SDPA), 100 iterations on

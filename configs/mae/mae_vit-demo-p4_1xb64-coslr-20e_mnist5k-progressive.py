@@ -3,7 +3,8 @@
 # epochs, 28 px (49) for the second and the full 32 px (64) for the second half, at the same batch,
 # lr and mask ratio; the schedule is the plain demo's, epoch for epoch. ProgressiveResolutionHook
 # rebuilds the training loader at each stage; the model evaluates its fixed positions at each
-# grid, and tests and reconstruction pictures run at 32 px.
+# grid, and tests and reconstruction pictures run at 32 px. Measured (3 seeds, docs/benchmarks.md):
+# k-NN 83.0 vs 83.5 and linear probe 70.3 vs 69.0 against the plain demo, at 0.83x the FLOPs.
 _base_ = './mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 
 custom_hooks = [

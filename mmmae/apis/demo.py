@@ -6,13 +6,15 @@ det_seg_demo_benchmarks.py run these; the configs are the ones installed with mm
 """
 import json
 import statistics
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
 from mmmae.datasets import write_mnist5k, write_moving_mnist5k
+from .complexity import model_complexity
 from .features import knn_eval
-from .inference import config_file
+from .inference import config_file, load_model_config
 from .runs import PathLike, train
 
 PRETRAIN = 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
@@ -40,6 +42,12 @@ DEMOS = {
         {'linear': 'mae/benchmarks/'
                    'videomae_vit-demo-p4_videomae-pre_1xb32-linear-coslr-5e_moving-mnist5k.py'},
         'data/moving_mnist5k', write_moving_mnist5k, '1,000 held-out Moving MNIST-5k clips'),
+}
+# faster pretraining recipes of the MNIST-5k demo, compared by recipe_benchmarks.py
+RECIPES = {
+    'standard': PRETRAIN,
+    'progressive': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-progressive.py',
+    'crossmae': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-crossmae.py',
 }
 DET_SEG_TASKS = {
     'detection': ('mae/benchmarks/mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
@@ -126,3 +134,67 @@ def summarise(per_seed: Dict[int, Dict[str, float]]) -> Dict[str, Dict[str, floa
     keys = next(iter(per_seed.values())).keys()
     return {k: dict(mean=statistics.mean(v[k] for v in per_seed.values()),
                     std=statistics.pstdev(v[k] for v in per_seed.values())) for k in keys}
+
+
+def recipe_flops(config: PathLike) -> float:
+    """Forward FLOPs per training image of a pretraining config, averaged over its epochs: at
+    each progressive-resolution stage's size for the epochs it trains (see
+    ``ProgressiveResolutionHook``), else at the config's size."""
+    cfg = load_model_config(config)
+    epochs = cfg.train_cfg.max_epochs
+    stages = next((hook['stages'] for hook in cfg.get('custom_hooks', [])
+                   if hook['type'] == 'ProgressiveResolutionHook'), None)
+    if not stages:
+        return float(model_complexity(config)['forward_flops'])
+    ends = [stage['begin'] for stage in stages[1:]] + [epochs]
+    return sum((end - stage['begin']) * model_complexity(config, stage['img_size'])['forward_flops']
+               for stage, end in zip(stages, ends)) / epochs
+
+
+def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str,
+                 every: int = 2) -> Dict[str, object]:
+    """Pretrain the MNIST-5k demo with ``recipe`` (a key of ``RECIPES``), keeping a checkpoint
+    every ``every`` epochs; then the k-NN top-1 of each checkpoint with the wall-clock from the
+    start of training to its write, and the linear probe of the last. The result is kept as
+    ``result.json`` in the run's folder and read back when the run is asked again."""
+    work_dir = Path(work_root) / recipe / f'seed{seed}'
+    saved = work_dir / 'result.json'
+    if saved.is_file():
+        return json.loads(saved.read_text())
+    config = config_file(RECIPES[recipe])
+    start = time.time()
+    runner = train(config, work_dir / 'pretrain', cfg_options={
+        'randomness.seed': seed, **data_root_options(data_root),
+        'default_hooks.checkpoint.interval': every, 'default_hooks.checkpoint.max_keep_ckpts': -1})
+    curve = []
+    for epoch in range(every, runner.max_epochs + 1, every):
+        checkpoint = work_dir / 'pretrain' / f'epoch_{epoch}.pth'
+        curve.append(dict(epoch=epoch, seconds=checkpoint.stat().st_mtime - start,
+                          knn=knn_eval(config, str(checkpoint), seed=seed,
+                                       cfg_options=data_root_options(data_root))))
+    result = dict(recipe=recipe, seed=seed, curve=curve,
+                  linear=probe('linear', work_dir / 'linear', str(checkpoint), seed, data_root))
+    saved.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def time_to_accuracy(runs: Dict[str, Dict[int, dict]], reference: str = 'standard') -> Dict[str, dict]:
+    """Per recipe, over the seeds: final k-NN and linear probe, and the wall-clock until a
+    checkpoint first reached the final k-NN of the ``reference`` recipe's run of the same seed
+    (None where it never did)."""
+    table = {}
+    for recipe, by_seed in runs.items():
+        reached, final, linear = [], [], []
+        for seed, run in by_seed.items():
+            target = runs[reference][seed]['curve'][-1]['knn']
+            reached.append(next((point['seconds'] for point in run['curve'] if point['knn'] >= target),
+                                None))
+            final.append(run['curve'][-1]['knn'])
+            linear.append(run['linear'])
+        table[recipe] = dict(
+            knn=statistics.mean(final), knn_std=statistics.pstdev(final),
+            linear=statistics.mean(linear), linear_std=statistics.pstdev(linear),
+            total_seconds=statistics.mean(run['curve'][-1]['seconds'] for run in by_seed.values()),
+            seconds_to_reference=None if None in reached else statistics.mean(reached),
+            reached=sum(r is not None for r in reached), seeds=len(reached))
+    return table

@@ -217,6 +217,14 @@ def plan(sizes: Sizes, work: Path, rehearse: bool) -> List[Step]:
         'options', benchmark(sizes, memory_json, '--config', sizes.memory_config, '--amp',
                              'configured', '--rounds', '1', '--steps', '1', *sizes.memory_batch),
         120, lambda: last_json_line(memory_json)))
+    recipes_json = work / 'recipes-b.jsonl'
+    steps.append(Step(
+        'recipes-b', f'ViT-B step of each pretraining recipe (standard, CrossMAE, progressive '
+        f'resolution), eager, {sizes.amp}, batch {sizes.batch}: speed-up and FLOPs ratio',
+        benchmark(sizes, recipes_json, '--arch', sizes.archs['b'], '--img-size', str(sizes.img_size),
+                  '--batch', str(sizes.batch), '--amp', sizes.amp, '--rounds', str(sizes.rounds),
+                  '--recipe', 'standard', 'crossmae', 'progressive'),
+        90, lambda: last_json_line(recipes_json)))
     data = work / 'imagenet-like'
     steps.append(Step(
         'data', f'{sizes.images} ImageNet-like JPEGs',

@@ -152,3 +152,17 @@ def test_data_mode_times_the_three_input_pipelines(tmp_path, capsys):
     assert all(r['img_per_s'] > 0 for r in results.values())
     out = capsys.readouterr().out
     assert '3 files (.jpg)' in out and 'mmmae / gpu-decode:' in out
+
+
+def test_recipe_mode_times_each_recipe_and_weights_progressive_stages(capsys):
+    results = benchmark_pretrain.main(['--arch', 'demo', '--img-size', '32', '--batch', '4',
+                                       '--rounds', '1', '--steps', '1', '--device', 'cpu',
+                                       '--recipe', 'crossmae', 'progressive'])
+    assert list(results) == ['standard', 'crossmae', 'progressive']  # the reference first
+    assert results['progressive']['sizes'] == [24, 28, 32]  # FastSSL's 160/192/224 of 224
+    assert results['progressive']['shares'] == [0.25, 0.25, 0.5]
+    assert results['standard']['speedup'] == results['standard']['flops_ratio'] == 1.0
+    # both recipes do less work per step: CrossMAE decodes 16 of 64 patches, the stages fewer patches
+    assert results['crossmae']['flops_ratio'] > 1.2 and results['progressive']['flops_ratio'] > 1.1
+    assert all(r['step_s'] > 0 for r in results.values())
+    assert 'progressive  24/28/32' in capsys.readouterr().out

@@ -13,7 +13,7 @@ import pytest
 from mmmae.benchmark import gpu_check, offline_install
 from mmmae.benchmark.gpu_check import ROOT, Step
 
-STEPS = ['install', 'env', 'step-b', 'step-l', 'memory-h', 'data', 'decode', 'train',
+STEPS = ['install', 'env', 'step-b', 'step-l', 'memory-h', 'recipes-b', 'data', 'decode', 'train',
          'train-gpu-decode', 'fsdp-g', 'parity', 'compile-b', 'compile-l']
 
 
@@ -61,6 +61,8 @@ def test_rehearsal_runs_every_step_on_the_cpu(rehearsal):
                    for r in steps[name].values())
     assert steps['compile-b']['mmmae']['compile_s'] is not None
     assert steps['memory-h']['mmmae']['peak_mib'] > 0
+    assert set(steps['recipes-b']) == {'standard', 'crossmae', 'progressive'}
+    assert steps['recipes-b']['crossmae']['flops_ratio'] > 1
     assert steps['data']['images'] == gpu_check.REHEARSAL.images
     assert steps['decode']['gpu-decode']['img_per_s'] > 0
     for name in ('train', 'train-gpu-decode'):

@@ -13,6 +13,10 @@ pretraining config builds it, at its batch per GPU and with its memory options.
 Memory mode (--memory-only, mmmae.benchmark.memory): the activations kept for backward and the
 training state, counted without a step.
 
+Recipe mode (--recipe R [R ...], mmmae.benchmark.recipes): mmmae's step under each pretraining
+recipe (standard, crossmae: CrossMAE's partial decoding, progressive: FastSSL's resolution
+stages weighted by their epochs), with the speed-up and FLOPs ratio against standard.
+
 Data mode (--pipeline-folder DIR, mmmae.benchmark.pipeline): images/s per CPU core of the
 training input pipelines of mmmae, MMPretrain 1.2 and mmmae's GPU-decode config.
 
@@ -23,6 +27,7 @@ Examples:
     python tools/analysis_tools/benchmark_pretrain.py --amp configured --device cuda \
         --config configs/mae/mae_vit-huge-p14_8xb512-amp-coslr-1600e_in1k.py
     python tools/analysis_tools/benchmark_pretrain.py --pipeline-folder data/photos --as-jpeg
+    python tools/analysis_tools/benchmark_pretrain.py --recipe standard crossmae progressive --batch 8
 """
 import argparse
 import dataclasses
@@ -35,6 +40,7 @@ from mmmae.benchmark.measure import AMP, append_json_line
 from mmmae.benchmark.memory import run_memory
 from mmmae.benchmark.peers import PEERS
 from mmmae.benchmark.pipeline import PIPELINE_PEERS, PipelineBench, run_pipelines
+from mmmae.benchmark.recipes import RECIPES, run_recipes
 from mmmae.benchmark.step import StepBench, run_step
 from mmmae.models.layers.attention import CPU_HALF_ATTENTION_CHOICES
 
@@ -91,6 +97,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--memory-only', action='store_true',
                         help='run no step: report the activations each peer keeps for backward and '
                         'its training state (size a GPU job on any machine)')
+    parser.add_argument('--recipe', nargs='+', choices=RECIPES,
+                        help="recipe mode: time mmmae's step under these pretraining recipes")
     parser.add_argument('--json', metavar='FILE', help='append the results as one JSON line to FILE')
     data = parser.add_argument_group('data mode')
     data.add_argument('--pipeline-folder', help='time the input pipelines on the images in DIR '
@@ -114,6 +122,8 @@ def main(argv=None) -> Dict[str, dict]:
         bench = dict(folder=args.pipeline_folder, peers=args.pipeline_peers, batch=args.batch or 8)
         results = run_pipelines(options(PipelineBench, argparse.Namespace(
             **{k: v for k, v in vars(args).items() if k not in ('peers', 'batch')}), **bench))
+    elif args.recipe:
+        results = run_recipes(options(StepBench, args), args.recipe)
     else:
         results = (run_memory if args.memory_only else run_step)(options(StepBench, args))
     if args.json:

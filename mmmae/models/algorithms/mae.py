@@ -16,7 +16,7 @@ class MAE(BaseModel):
     ``ProgressiveResolutionHook``) are encoded and decoded at their own patch grid.
 
     A neck that decodes only some of the masked patches in training (``CrossMAEDecoder``)
-    names them with ``loss_mask(mask, ids_restore)``; the loss then scores those only.
+    names them with ``loss_mask(mask, ids_restore, latent)``; the loss then scores those only.
 
     Modes of ``forward``: ``'loss'`` (pretraining), ``'tensor'`` (features of
     the unmasked encoder) and ``'predict'`` (reconstruction: one DataSample per
@@ -76,7 +76,7 @@ class MAE(BaseModel):
         latent, mask, ids_restore = self.backbone(inputs, noise)
         pred = self.neck(latent, ids_restore, self.backbone.input_grid(inputs))
         if hasattr(self.neck, 'loss_mask'):
-            mask = self.neck.loss_mask(mask, ids_restore)
+            mask = self.neck.loss_mask(mask, ids_restore, latent)
         return dict(loss=self.head.loss(pred, inputs, mask))
 
     @torch.no_grad()

@@ -80,11 +80,12 @@ class CrossMAEDecoder(ImageDecoderStem):
         ids_shuffle = torch.argsort(ids_restore, dim=1)  # the masking's order: visible first
         return ids_shuffle[:, len_keep:len_keep + kept]
 
-    def loss_mask(self, mask: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
-        """``[N, L]``: 1 where a patch is masked and decoded (what the loss scores)."""
+    def loss_mask(self, mask: torch.Tensor, ids_restore: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
+        """``[N, L]``: 1 where a patch is masked and decoded (what the loss scores); ``latent``
+        is the encoder's output the decoder was given."""
         if not self.training:
             return mask
-        len_keep = mask.shape[1] - int(mask[0].sum().item())
+        len_keep = latent.shape[1] - 1
         return torch.zeros_like(mask).scatter_(1, self.decoded_ids(ids_restore, len_keep), 1.0)
 
     def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor,

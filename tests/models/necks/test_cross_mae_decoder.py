@@ -26,7 +26,7 @@ def test_training_decodes_the_kept_masked_patches_and_each_query_alone():
     latent, mask, ids_restore = model.backbone(images, noise)
     neck = model.neck.train()
     pred = neck(latent, ids_restore)
-    scored = neck.loss_mask(mask, ids_restore)
+    scored = neck.loss_mask(mask, ids_restore, latent)
     decoded = pred.abs().sum(-1) > 0
     assert torch.equal(decoded, scored.bool()) and (scored.sum(1) == 16).all()  # 0.25 x 64
     assert (scored <= mask).all()  # only masked patches are decoded
@@ -37,7 +37,7 @@ def test_training_decodes_the_kept_masked_patches_and_each_query_alone():
         everything = neck.eval()(latent, ids_restore)
     # no query reads another: decoding all 64 gives the same rows as decoding the kept 16
     assert torch.allclose(everything[decoded], pred[decoded].detach(), atol=1e-6)
-    assert torch.equal(neck.loss_mask(mask, ids_restore), mask)  # eval scores every masked patch
+    assert torch.equal(neck.loss_mask(mask, ids_restore, latent), mask)  # eval scores every masked patch
 
 
 def test_cross_mae_learns_and_reconstructs_every_patch():
@@ -76,3 +76,15 @@ def test_fewer_decoder_flops_and_bad_ratios_named():
     model = cross_mae(kept_mask_ratio=0.9)
     with pytest.raises(ValueError, match='only 48 are masked'):
         model.loss(torch.randn(1, 3, 32, 32))
+
+
+def test_a_smaller_input_decodes_the_kept_fraction_of_its_own_patches():
+    """Progressive resolution: 24 px gives 36 patches, 9 visible, 9 decoded (0.25 x 36)."""
+    model = cross_mae().train()
+    images = torch.randn(2, 3, 24, 24)
+    latent, mask, ids_restore = model.backbone(images)
+    pred = model.neck(latent, ids_restore, model.backbone.input_grid(images))
+    scored = model.neck.loss_mask(mask, ids_restore, latent)
+    assert pred.shape == (2, 36, 48) and (scored.sum(1) == 9).all()
+    assert torch.equal(pred.abs().sum(-1) > 0, scored.bool())
+    assert torch.isfinite(model.loss(images)['loss'])
