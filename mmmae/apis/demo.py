@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
 from mmmae.datasets import write_mnist5k, write_moving_mnist5k
+from mmmae.engine.hooks import progressive_stages, stage_shares
 from .complexity import model_complexity
 from .features import knn_eval
 from .inference import config_file, load_model_config
@@ -141,14 +142,11 @@ def recipe_flops(config: PathLike) -> float:
     each progressive-resolution stage's size for the epochs it trains (see
     ``ProgressiveResolutionHook``), else at the config's size."""
     cfg = load_model_config(config)
-    epochs = cfg.train_cfg.max_epochs
-    stages = next((hook['stages'] for hook in cfg.get('custom_hooks', [])
-                   if hook['type'] == 'ProgressiveResolutionHook'), None)
+    stages = progressive_stages(cfg)
     if not stages:
-        return float(model_complexity(config)['forward_flops'])
-    ends = [stage['begin'] for stage in stages[1:]] + [epochs]
-    return sum((end - stage['begin']) * model_complexity(config, stage['img_size'])['forward_flops']
-               for stage, end in zip(stages, ends)) / epochs
+        return float(model_complexity(cfg)['forward_flops'])
+    return sum(share * model_complexity(cfg, size)['forward_flops']
+               for size, share in stage_shares(stages, cfg.train_cfg.max_epochs))
 
 
 def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str,

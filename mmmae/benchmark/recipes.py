@@ -11,18 +11,19 @@ import statistics
 from typing import Dict, List, Tuple
 
 import torch
+from mmengine.config import Config
 from torch import nn
 
+from mmmae.engine.hooks import progressive_stages, stage_shares
 from mmmae.registry import MODELS
 from mmmae.utils import register_all_modules
 from .measure import AMP, counted_flops, device_label, timed
-from .peers import mmmae_loss, model_shape, optimizer_options
+from .peers import ROOT, mmmae_loss, model_shape, optimizer_options
 from .step import StepBench, make_step
 
 RECIPES = ('standard', 'crossmae', 'progressive')
-# DailyMAE / FastSSL (arXiv 2404.00509): 160, 192, then 224 px for a quarter, a quarter and half
-# of the epochs (configs/mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k-progressive.py)
-PROGRESSIVE_STAGES = ((160 / 224, 0.25), (192 / 224, 0.25), (1.0, 0.5))
+# the stages timed: this config's (FastSSL's 160, 192, then 224 px), scaled to the benchmark's size
+PROGRESSIVE_CONFIG = ROOT / 'configs' / 'mae' / 'mae_vit-base-p16_8xb512-amp-coslr-800e_in1k-progressive.py'
 CROSSMAE_KEPT_MASK_RATIO = 0.25  # CrossMAE's default (arXiv 2401.14391)
 
 
@@ -55,8 +56,11 @@ def recipe_variants(recipe: str, img_size: int, patch_size: int) -> List[Tuple[i
     if recipe == 'crossmae':
         return [(img_size, 1.0, 'CrossMAEDecoder')]
     if recipe == 'progressive':
-        return [(max(patch_size, round(img_size * fraction / patch_size) * patch_size), share, 'MAEDecoder')
-                for fraction, share in PROGRESSIVE_STAGES]
+        cfg = Config.fromfile(str(PROGRESSIVE_CONFIG))
+        full = cfg.model.backbone.img_size
+        shares = stage_shares(progressive_stages(cfg), cfg.train_cfg.max_epochs)
+        return [(max(patch_size, round(img_size * size / full / patch_size) * patch_size), share,
+                 'MAEDecoder') for size, share in shares]
     if recipe == 'standard':
         return [(img_size, 1.0, 'MAEDecoder')]
     raise ValueError(f'unknown recipe {recipe!r}; use one of {RECIPES}')

@@ -1,6 +1,5 @@
 """A killed run resumes exactly: same final weights and losses as an uninterrupted run, with or
 without (persistent) data loader workers, and the number of workers changes nothing."""
-import json
 import os
 import signal
 import subprocess
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from _helpers import logged_by_step
 from conftest import DEMO_CONFIG, ROOT
 
 from mmmae.engine import load_checkpoint_file
@@ -38,16 +38,6 @@ def train(work_dir: Path, mnist_root: Path, *extra: str, fault: str = '', worker
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
 
 
-def losses_by_step(work_dir: Path) -> dict:
-    """The loss logged at each step; a step trained again after a resume keeps its last value."""
-    losses = {}
-    for path in sorted(work_dir.glob('*/vis_data/scalars.json')):  # runs in time order
-        for record in map(json.loads, path.read_text().splitlines()):
-            if 'loss' in record:
-                losses[record['step']] = record['loss']
-    return losses
-
-
 @pytest.fixture(scope='module')
 def reference(tmp_path_factory, mnist_root) -> Path:
     work = tmp_path_factory.mktemp('uninterrupted')
@@ -65,8 +55,8 @@ def assert_same_run(work_dir: Path, reference: Path) -> None:
         assert torch.equal(final['state_dict'][key], value), key
     for index, state in expected['optimizer']['state'].items():
         assert torch.equal(final['optimizer']['state'][index]['exp_avg_sq'], state['exp_avg_sq'])
-    assert losses_by_step(work_dir) == losses_by_step(reference)
-    assert len(losses_by_step(reference)) == EPOCHS * ITERS_PER_EPOCH
+    assert logged_by_step(work_dir, 'loss') == logged_by_step(reference, 'loss')
+    assert len(logged_by_step(reference, 'loss')) == EPOCHS * ITERS_PER_EPOCH
 
 
 @pytest.mark.parametrize('fault', ['after_iter=6', "during_save='epoch_2.pth'"])

@@ -1,6 +1,5 @@
 """Progressive resolution: stages of crop size, batch, lr and mask ratio; the schedule stays a
 function of the epoch, and a run killed after a change of size resumes bit-exact."""
-import json
 import os
 import re
 import signal
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from _helpers import logged_by_step
 from conftest import DEMO_CONFIG, ROOT
 
 from mmmae.engine import ProgressiveResolutionHook, load_checkpoint_file
@@ -41,16 +41,6 @@ def train(work_dir: Path, mnist_root: Path, *extra: str, fault: str = '', stages
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
 
 
-def logged(work_dir: Path, key: str) -> dict:
-    """``key`` at each logged step, from every run in the work dir (a resumed step: its last)."""
-    values = {}
-    for path in sorted(work_dir.glob('*/vis_data/scalars.json')):
-        for record in map(json.loads, path.read_text().splitlines()):
-            if key in record:
-                values[record['step']] = record[key]
-    return values
-
-
 @pytest.fixture(scope='module')
 def reference(tmp_path_factory, mnist_root) -> Path:
     work = tmp_path_factory.mktemp('progressive')
@@ -75,7 +65,7 @@ def test_stages_set_crop_batch_lr_and_mask(reference, tmp_path, mnist_root):
     fixed = tmp_path / 'fixed'
     proc = train(fixed, mnist_root, stages='[dict(begin=0, img_size=32)]')
     assert proc.returncode == 0, proc.stderr[-3000:]
-    staged, plain = logged(reference, 'lr'), logged(fixed, 'lr')
+    staged, plain = logged_by_step(reference, 'lr'), logged_by_step(fixed, 'lr')
     assert len(plain) == EPOCHS * 4 and len(staged) == 2 * 2 + 2 * 4
     # the lr logged at the first iteration of each epoch
     for epoch, (staged_step, plain_step, mult) in enumerate([(1, 1, 2), (3, 5, 2), (5, 9, 1), (9, 13, 1)]):
@@ -95,7 +85,7 @@ def test_killed_after_a_change_of_size_resumes_bit_exact(reference, tmp_path, mn
     for index, state in expected['optimizer']['state'].items():
         assert torch.equal(final['optimizer']['state'][index]['exp_avg'], state['exp_avg'])
     assert final['optimizer']['param_groups'][0]['lr'] == expected['optimizer']['param_groups'][0]['lr']
-    assert logged(tmp_path, 'loss') == logged(reference, 'loss')
+    assert logged_by_step(tmp_path, 'loss') == logged_by_step(reference, 'loss')
 
 
 def test_stage_errors_name_the_fix(tmp_path, mnist_root):

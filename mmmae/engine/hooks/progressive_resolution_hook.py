@@ -3,7 +3,7 @@ early and at full resolution later, in stages chosen by the config."""
 import copy
 import math
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
@@ -27,13 +27,26 @@ class ResolutionStage:
     mask_ratio: Optional[float] = None
 
 
-def resizing_transforms(pipeline: Sequence[dict]) -> Iterator[dict]:
+def resizing_transforms(pipeline: Sequence[dict]) -> Iterator[Tuple[dict, str]]:
     """The pipeline's transforms (nested ones of ``SeededAugment`` included) that set the
-    output size."""
+    output size, each with the name of the argument that does."""
     for transform in pipeline:
-        if transform.get('type', '').split('.')[-1] in RESIZING_TRANSFORMS:
-            yield transform
+        key = RESIZING_TRANSFORMS.get(transform.get('type', '').split('.')[-1])
+        if key:
+            yield transform, key
         yield from resizing_transforms(transform.get('transforms', []))
+
+
+def progressive_stages(cfg) -> Optional[List[dict]]:
+    """The ``stages`` of a config's ``ProgressiveResolutionHook`` (None without one)."""
+    return next((hook['stages'] for hook in cfg.get('custom_hooks', [])
+                 if hook['type'] == 'ProgressiveResolutionHook'), None)
+
+
+def stage_shares(stages: Sequence[dict], max_epochs: int) -> List[Tuple[int, float]]:
+    """``(img_size, share of the epochs)`` of each stage of a ``max_epochs`` run."""
+    ends = [stage['begin'] for stage in stages[1:]] + [max_epochs]
+    return [(stage['img_size'], (end - stage['begin']) / max_epochs) for stage, end in zip(stages, ends)]
 
 
 def epoch_length(num_samples: int, batch_size: int, drop_last: bool) -> int:
@@ -70,7 +83,8 @@ class ProgressiveResolutionHook(Hook):
             raise ValueError(f'resolution stages begin at epochs {begins}; give stages that begin '
                              'at epoch 0 and at increasing epochs after it')
         self._stage: Optional[ResolutionStage] = None
-        self._base_length = 0
+        self._base_length = 0  # iterations per epoch at the config's batch (set before the run)
+        self._default_mask_ratio = 0.0
 
     def stage_at(self, epoch: int) -> ResolutionStage:
         """The stage training ``epoch``."""
@@ -104,8 +118,8 @@ class ProgressiveResolutionHook(Hook):
         cfg = copy.deepcopy(runner.cfg.train_dataloader)
         if stage.batch_size is not None:
             cfg.batch_size = stage.batch_size
-        for transform in resizing_transforms(cfg.dataset.pipeline):
-            transform[RESIZING_TRANSFORMS[transform['type'].split('.')[-1]]] = stage.img_size
+        for transform, key in resizing_transforms(cfg.dataset.pipeline):
+            transform[key] = stage.img_size
         diff_rank_seed = runner.cfg.get('randomness', {}).get('diff_rank_seed', False)
         return runner.build_dataloader(cfg, seed=runner.seed, diff_rank_seed=diff_rank_seed)
 
@@ -127,10 +141,6 @@ class ProgressiveResolutionHook(Hook):
             iterator._shutdown_workers()  # persistent workers of the previous stage
         if hasattr(loop.dataloader.sampler, 'set_epoch'):
             loop.dataloader.sampler.set_epoch(runner.epoch)
-        if len(loop.dataloader) > self._base_length:
-            raise ValueError(f'resolution stage from epoch {stage.begin} has {len(loop.dataloader)} '
-                             f'iterations per epoch, more than the config\'s {self._base_length}; '
-                             'give stages a batch_size of at least train_dataloader.batch_size')
         loop._max_iters = runner.iter + sum(self._stage_lengths(runner))
         runner.message_hub.update_info('max_iters', loop._max_iters)
         model = self._model(runner)

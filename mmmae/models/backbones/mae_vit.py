@@ -17,7 +17,7 @@ class MAEViT(ViT):
     for feature extraction.
 
     Inputs of another size than ``img_size`` (progressive resolution) are cut into their own
-    patch grid, with the fixed positions evaluated at it; :meth:`token_grid` names it for the
+    patch grid, with the fixed positions evaluated at it; :meth:`input_grid` names it for the
     decoder.
 
     ``mask_ratio`` is the fraction of patches removed; the other arguments are the trunk's
