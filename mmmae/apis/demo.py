@@ -1,5 +1,5 @@
-"""The CPU demos' protocols: pretrain on MNIST-5k (or Moving MNIST-5k clips), then probe
-pretrained against random init.
+"""The CPU demos' protocols: pretrain on MNIST-5k (or Moving MNIST-5k clips, or ImageNet-like
+photo crops), then probe pretrained against random init.
 
 tools/run_demo.py (``make demo``), tools/analysis_tools/demo_benchmarks.py and
 det_seg_demo_benchmarks.py run these; the configs are the ones installed with mmmae.
@@ -8,10 +8,11 @@ import json
 import statistics
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Optional, Sequence
 
-from mmmae.datasets import write_mnist5k, write_moving_mnist5k
+from mmmae.datasets import write_imagenet_like, write_mnist5k, write_moving_mnist5k
 from mmmae.engine.hooks import progressive_stages, stage_shares
 from .complexity import model_complexity
 from .features import knn_eval
@@ -43,12 +44,24 @@ DEMOS = {
         {'linear': 'mae/benchmarks/'
                    'videomae_vit-demo-p4_videomae-pre_1xb32-linear-coslr-5e_moving-mnist5k.py'},
         'data/moving_mnist5k', write_moving_mnist5k, '1,000 held-out Moving MNIST-5k clips'),
+    'imagenet-like': ProbeDemo(
+        'mae/mae_vit-demo-p8_1xb64-coslr-20e_imagenet-like.py',
+        {'linear': 'mae/benchmarks/vit-demo-p8_mae-pre_1xb64-linear-coslr-20e_imagenet-like.py'},
+        'data/imagenet_like',
+        partial(write_imagenet_like, count=2000, held_out=500, crop_width=(0.1, 0.25)),
+        '500 held-out ImageNet-like photo crops'),
 }
-# faster pretraining recipes of the MNIST-5k demo, compared by recipe_benchmarks.py
+# faster pretraining recipes per demo, compared by recipe_benchmarks.py; 'standard' is the reference
 RECIPES = {
-    'standard': PRETRAIN,
-    'progressive': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-progressive.py',
-    'crossmae': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-crossmae.py',
+    'mnist5k': {
+        'standard': PRETRAIN,
+        'progressive': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-progressive.py',
+        'crossmae': 'mae/mae_vit-demo-p4_1xb64-coslr-20e_mnist5k-crossmae.py',
+    },
+    'imagenet-like': {
+        'standard': DEMOS['imagenet-like'].pretrain,
+        'progressive': 'mae/mae_vit-demo-p8_1xb64-coslr-20e_imagenet-like-progressive.py',
+    },
 }
 DET_SEG_TASKS = {
     'detection': ('mae/benchmarks/mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
@@ -116,9 +129,10 @@ def final_metrics(work_dir: Path, keys: Sequence[str]) -> Dict[str, float]:
 
 
 def det_seg_run(task: str, init: str, seed: int, work_root: Path, data_root: str,
-                checkpoint: str) -> Dict[str, float]:
+                checkpoint: str, cfg_options: Optional[dict] = None) -> Dict[str, float]:
     """Train the demo ``task`` ('detection' or 'segmentation') from the MAE ``checkpoint``
-    (``init='pretrained'``) or from a random init; its final validation metrics."""
+    (``init='pretrained'``) or from a random init, with ``cfg_options`` over its config; its
+    final validation metrics."""
     config, keys = DET_SEG_TASKS[task]
     work_dir = Path(work_root) / f'seed{seed}' / f'{task}_{init}'
     options = {**data_root_options(data_root, ('train_dataloader', 'val_dataloader', 'test_dataloader')),
@@ -126,7 +140,7 @@ def det_seg_run(task: str, init: str, seed: int, work_root: Path, data_root: str
                **backbone_init(checkpoint if init == 'pretrained' else None)}
     if task == 'detection':  # CocoMetric reads the annotation file itself
         options['val_evaluator.ann_file'] = f'{data_root}/annotations/instances_validation.json'
-    train(config_file(config), work_dir, cfg_options=options)
+    train(config_file(config), work_dir, cfg_options={**options, **(cfg_options or {})})
     return final_metrics(work_dir, keys)
 
 
@@ -149,9 +163,9 @@ def recipe_flops(config: PathLike) -> float:
                for size, share in stage_shares(stages, cfg.train_cfg.max_epochs))
 
 
-def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str,
-                 every: int = 2) -> Dict[str, object]:
-    """Pretrain the MNIST-5k demo with ``recipe`` (a key of ``RECIPES``), keeping a checkpoint
+def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str, every: int = 2,
+                 demo: str = 'mnist5k') -> Dict[str, object]:
+    """Pretrain the ``demo`` with ``recipe`` (a key of ``RECIPES[demo]``), keeping a checkpoint
     every ``every`` epochs; then the k-NN top-1 of each checkpoint with the wall-clock from the
     start of training to its write, and the linear probe of the last. The result is kept as
     ``result.json`` in the run's folder and read back when the run is asked again."""
@@ -159,7 +173,7 @@ def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str,
     saved = work_dir / 'result.json'
     if saved.is_file():
         return json.loads(saved.read_text())
-    config = config_file(RECIPES[recipe])
+    config = config_file(RECIPES[demo][recipe])
     start = time.time()
     runner = train(config, work_dir / 'pretrain', cfg_options={
         'randomness.seed': seed, **data_root_options(data_root),
@@ -171,7 +185,7 @@ def recipe_curve(recipe: str, seed: int, work_root: Path, data_root: str,
                           knn=knn_eval(config, str(checkpoint), seed=seed,
                                        cfg_options=data_root_options(data_root))))
     result = dict(recipe=recipe, seed=seed, curve=curve,
-                  linear=probe('linear', work_dir / 'linear', str(checkpoint), seed, data_root))
+                  linear=probe('linear', work_dir / 'linear', str(checkpoint), seed, data_root, demo))
     saved.write_text(json.dumps(result, indent=2))
     return result
 

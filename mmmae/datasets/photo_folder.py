@@ -13,7 +13,7 @@ one of mmmae's runtime requirements.
 """
 import os
 from pathlib import Path
-from typing import Union
+from typing import Tuple, Union
 
 import numpy as np
 from PIL import Image
@@ -84,38 +84,52 @@ IMAGENET_ASPECT = (0.66, 0.9)
 
 
 def write_imagenet_like(root: Union[str, os.PathLike], count: int, classes: int = 10,
-                        seed: int = 0) -> Path:
+                        seed: int = 0, held_out: int = 0,
+                        crop_width: Tuple[float, float] = (0.5, 1.0)) -> Path:
     """Write ``count`` RGB JPEGs (quality 90) as ``root/train/n<class>/<index>.JPEG``, each a
     random crop of a colour photograph scaled to ImageNet's sizes, and their list
-    ``root/meta/train.txt``, unless ``root`` already holds them; return ``root``. The ImageNet
-    pretraining configs read it with ``train_dataloader.dataset.data_root=root``."""
+    ``root/meta/train.txt``; with ``held_out``, that many more crops, drawn after them, as
+    ``root/val/`` and ``root/meta/val.txt``. Image ``i`` is cut from photograph ``i % 10`` and
+    labelled ``i % classes``: with the default 10 classes the label names the photograph, so a
+    held-out crop's class is learnable. A crop spans ``crop_width`` (fractions) of its
+    photograph's width: narrow crops make a harder held-out task. Nothing is written when
+    ``root`` already holds the same set; returns ``root``. The ImageNet pretraining configs read it with
+    ``train_dataloader.dataset.data_root=root``."""
     root = Path(root)
     done = root / '.complete'
-    if done.is_file() and done.read_text() == f'{count} {classes} {seed}':
+    stamp = f'{count} {classes} {seed}' + (f' {held_out} {crop_width}' if held_out else '')
+    if done.is_file() and done.read_text() == stamp:
         return root
     rng = np.random.default_rng(seed)
     sources = [Image.fromarray(load_photo(name)).convert('RGB')
                for name, mode in PHOTOS.values() if mode != 'L']
     with atomic_folder(root) as tmp:
-        lines = []
-        for index in range(count):
-            source = sources[index % len(sources)]
-            long_side = int(rng.integers(*IMAGENET_LONG_SIDE, endpoint=True))
-            short_side = int(long_side * rng.uniform(*IMAGENET_ASPECT))
-            width = int(source.width * rng.uniform(0.5, 1.0))
-            height = min(source.height, int(width * short_side / long_side))
-            left = int(rng.integers(0, source.width - width + 1))
-            top = int(rng.integers(0, source.height - height + 1))
-            image = source.crop((left, top, left + width, top + height)).resize(
-                (long_side, short_side), Image.BICUBIC)
-            if rng.random() < 0.5:
-                image = image.transpose(Image.FLIP_LEFT_RIGHT)
-            label = index % classes
-            rel = f'n{label:08d}/{index:06d}.JPEG'
-            (tmp / 'train' / rel).parent.mkdir(parents=True, exist_ok=True)
-            image.save(tmp / 'train' / rel, quality=90)
-            lines.append(f'{rel} {label}\n')
         (tmp / 'meta').mkdir()
-        (tmp / 'meta' / 'train.txt').write_text(''.join(lines))
-        (tmp / '.complete').write_text(f'{count} {classes} {seed}')
+        for split, indices in (('train', range(count)), ('val', range(count, count + held_out))):
+            lines = []
+            for index in indices:
+                label = index % classes
+                rel = f'n{label:08d}/{index:06d}.JPEG'
+                (tmp / split / rel).parent.mkdir(parents=True, exist_ok=True)
+                crop = imagenet_like_crop(sources[index % len(sources)], rng, crop_width)
+                crop.save(tmp / split / rel, quality=90)
+                lines.append(f'{rel} {label}\n')
+            if lines:
+                (tmp / 'meta' / f'{split}.txt').write_text(''.join(lines))
+        (tmp / '.complete').write_text(stamp)
     return root
+
+
+def imagenet_like_crop(source: Image.Image, rng: np.random.Generator,
+                       crop_width: Tuple[float, float] = (0.5, 1.0)) -> Image.Image:
+    """A random crop of ``source``, ``crop_width`` (fractions) of its width, at an ImageNet
+    training image's size, flipped half the time."""
+    long_side = int(rng.integers(*IMAGENET_LONG_SIDE, endpoint=True))
+    short_side = int(long_side * rng.uniform(*IMAGENET_ASPECT))
+    width = int(source.width * rng.uniform(*crop_width))
+    height = min(source.height, int(width * short_side / long_side))
+    left = int(rng.integers(0, source.width - width + 1))
+    top = int(rng.integers(0, source.height - height + 1))
+    image = source.crop((left, top, left + width, top + height)).resize(
+        (long_side, short_side), Image.BICUBIC)
+    return image.transpose(Image.FLIP_LEFT_RIGHT) if rng.random() < 0.5 else image

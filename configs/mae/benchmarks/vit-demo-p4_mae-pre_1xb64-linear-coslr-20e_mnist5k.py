@@ -2,27 +2,11 @@
 # (no affine) + linear, LARS without weight decay, 2 warm-up epochs then cosine, 20 epochs.
 # Random-encoder baseline: --cfg-options model.backbone.init_cfg=None
 _base_ = [
-    '../../_base_/models/vit-demo-p4_mae-finetune.py',
+    '../../_base_/models/vit-demo-p4_mae-linear.py',
     '../../_base_/datasets/mnist5k_bs64_cls.py',
+    '../../_base_/schedules/lars_linear-20e_cpu-demo.py',
     '../../_base_/default_runtime.py',
 ]
 
-model = dict(
-    backbone=dict(frozen=True, out_type='cls_token', drop_path_rate=0.0),
-    neck=dict(_delete_=True, type='mmpretrain.ClsBatchNormNeck', input_features=128),
-    head=dict(loss=dict(_delete_=True, type='mmpretrain.CrossEntropyLoss'),
-              init_cfg=[dict(type='TruncNormal', layer='Linear', std=0.01)]))
-
-max_epochs = 20
-optim_wrapper = dict(optimizer=dict(type='mmpretrain.LARS', lr=0.1 * 64 / 256 * 16,
-                                    weight_decay=0.0, momentum=0.9))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=2,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 2, eta_min=0.0, by_epoch=True, begin=2,
-         end=max_epochs, convert_to_iter_based=True),
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=max_epochs)
-auto_scale_lr = dict(base_batch_size=64, enable=False)
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=max_epochs))
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval={{_base_.max_epochs}}))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
