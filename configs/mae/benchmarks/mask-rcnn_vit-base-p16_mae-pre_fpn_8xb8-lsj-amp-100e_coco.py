@@ -10,7 +10,7 @@ _base_ = ['./mask-rcnn_vit-base-p16_mae-pre_8xb8-lsj-amp-100e_coco.py']
 model = dict(
     backbone=dict(
         _delete_=True, type='mmmae.MAEViTSeg', arch='b', img_size=(1024, 1024),
-        drop_path_rate=0.1, out_indices=(2, 5, 8, 11),
+        drop_path_rate=0.1, out_indices=(2, 5, 8, 11), cls_token=False,
         init_cfg=dict(type='mmmae.Pretrained', prefix='backbone.',
                       checkpoint='work_dirs/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k/'
                                  'epoch_1600.pth')),

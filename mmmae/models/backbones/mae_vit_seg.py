@@ -18,24 +18,28 @@ class MAEViTSeg(ViT):
 
     ``forward(images) -> tuple of [N, D, H/p, W/p]``, one per block in ``out_indices``
     (default: 4, 6, 8, 12 of ViT-B, proportionally for other depths). As in the MAE /
-    BEiT segmentation recipe there is no cls token and no final norm, and every block
-    has a relative position bias that starts at zero. A pretraining checkpoint loads
-    with ``init_cfg=dict(type='mmmae.Pretrained', checkpoint=..., prefix='backbone.')``; its
-    ``cls_token`` and ``norm`` are not used, the position embedding is resampled to
-    ``img_size`` and the relative position tables are new. ``with_cp`` recomputes block
-    activations in backward to save memory, ``selective_cp`` only their LayerNorm and GELU
-    outputs (see :class:`~mmmae.models.layers.ViT`).
+    BEiT segmentation recipe (and MMSeg's ``MAE`` backbone) the pretrained cls token goes
+    through the blocks and is dropped from the maps, there is no final norm, and every block
+    has a relative position bias that starts at zero (none on the cls token's pairs), so a
+    pretrained encoder starts by computing what it computed in pretraining. ``cls_token=False``
+    runs the patches alone. A pretraining checkpoint loads with
+    ``init_cfg=dict(type='mmmae.Pretrained', checkpoint=..., prefix='backbone.')``; its
+    ``norm`` is not used, the position embedding is resampled to ``img_size`` and the
+    relative position tables are new. ``with_cp`` recomputes block activations in backward to
+    save memory, ``selective_cp`` only their LayerNorm and GELU outputs (see
+    :class:`~mmmae.models.layers.ViT`).
     """
 
     def __init__(self, arch: Union[str, dict] = 'b', img_size: Union[int, Tuple[int, int]] = 512,
                  patch_size: Optional[int] = None, in_channels: int = 3,
                  drop_path_rate: float = 0.1, out_indices: Optional[Sequence[int]] = None,
-                 rel_pos_bias: bool = True, with_cp: bool = False, selective_cp: bool = False,
+                 rel_pos_bias: bool = True, cls_token: bool = True, with_cp: bool = False,
+                 selective_cp: bool = False,
                  cpu_half_attention: str = 'fp32',
                  norm_eps: float = 1e-6, init_cfg: Optional[dict] = None) -> None:
         super().__init__(arch=arch, img_size=img_size, patch_size=patch_size,
                          in_channels=in_channels, drop_path_rate=drop_path_rate,
-                         norm_eps=norm_eps, cls_token=False, final_norm=False,
+                         norm_eps=norm_eps, cls_token=cls_token, final_norm=False,
                          learnt_pos_embed=True,
                          block_options=(lambda index, depth, grid: dict(rel_pos_grid=grid))
                          if rel_pos_bias else None,
@@ -52,4 +56,5 @@ class MAEViTSeg(ViT):
     def forward(self, images: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         grid = patch_grid(images.shape[-2:], self.patch_size)
         outputs = self.block_outputs(self.patch_tokens(images), self.out_indices, grid)
-        return tuple(x.transpose(1, 2).reshape(x.shape[0], -1, *grid) for x in outputs)
+        first = 0 if self.cls_token is None else 1
+        return tuple(x[:, first:].transpose(1, 2).reshape(x.shape[0], -1, *grid) for x in outputs)

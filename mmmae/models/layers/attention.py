@@ -77,7 +77,8 @@ class Attention(nn.Module):
     Parameter names follow the official MAE code and timm (``qkv``, ``proj``),
     so their checkpoints load by key. ``x: [N, L, D] -> [N, L, D]``. With
     ``rel_pos_grid=(h, w)`` a learnt relative position bias is added to the logits;
-    the tokens must then be exactly the ``h*w`` patches (no cls token). ``cpu_half_attention``:
+    the tokens must then be the ``h*w`` patches, or a cls token and the patches (its pairs get
+    no bias, as at the table's zero start). ``cpu_half_attention``:
     how a CPU attends bf16/fp16 inputs (:func:`fused_attention`).
     """
 
@@ -109,10 +110,11 @@ class Attention(nn.Module):
         bias = None
         if self.rel_pos is not None:
             grid = tuple(grid_hw) if grid_hw is not None else self.rel_pos.grid_hw
-            if length != grid[0] * grid[1]:
+            prefix = length - grid[0] * grid[1]
+            if prefix not in (0, 1):
                 raise ValueError(f'relative position bias over a {grid} grid got {length} '
-                                 'tokens; feed the patch tokens only (no cls token)')
-            bias = self.rel_pos(grid).unsqueeze(0)
+                                 'tokens; feed the patch tokens, with at most a cls token first')
+            bias = F.pad(self.rel_pos(grid), (prefix, 0, prefix, 0)).unsqueeze(0)
         x = fused_attention(q, k, v, bias, self.attn_drop if self.training else 0.0,
                             self.cpu_half_attention)
         x = x.transpose(1, 2).reshape(n, length, dim)

@@ -47,8 +47,31 @@ def test_pretraining_checkpoint_loads_with_only_the_expected_differences(tmp_pat
              if k.startswith('backbone.')}
     missing, unexpected = encoder.load_state_dict(state, strict=False)
     assert sorted(missing) == ['blocks.0.attn.rel_pos.table', 'blocks.1.attn.rel_pos.table']
-    assert sorted(unexpected) == ['cls_token', 'norm.bias', 'norm.weight']
+    assert sorted(unexpected) == ['norm.bias', 'norm.weight']  # the cls token is used
     torch.testing.assert_close(encoder.blocks[1].mlp.fc1.weight, mae.backbone.blocks[1].mlp.fc1.weight)
+
+
+def test_with_its_cls_token_the_blocks_compute_what_the_pretraining_encoder_did():
+    mae = MODELS.build(tiny_mae_cfg())  # 32x32, patch 8, 2 blocks
+    with torch.no_grad():  # a trained-looking cls token, so that dropping it shows
+        mae.backbone.cls_token.normal_(std=1.0)
+    state = {k[len('backbone.'):]: v for k, v in mae.state_dict().items() if k.startswith('backbone.')}
+    images = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():  # the pretraining encoder over every patch
+        reference = mae.backbone.block_outputs(mae.backbone.patch_tokens(images), [0, 1])
+        features = {}
+        for cls_token in (True, False):
+            encoder = MAEViTSeg(arch=dict(embed_dim=64, depth=2, num_heads=4), patch_size=8,
+                                img_size=32, out_indices=(0, 1), cls_token=cls_token).eval()
+            missing, unexpected = encoder.load_state_dict(state, strict=False)
+            assert sorted(missing) == ['blocks.0.attn.rel_pos.table', 'blocks.1.attn.rel_pos.table']
+            assert sorted(unexpected) == (['norm.bias', 'norm.weight'] if cls_token
+                                          else ['cls_token', 'norm.bias', 'norm.weight'])
+            features[cls_token] = [x.flatten(2).transpose(1, 2) for x in encoder(images)]
+    for ours, theirs in zip(features[True], reference):  # the zero relative bias adds nothing
+        torch.testing.assert_close(ours, theirs[:, 1:])
+    gap = (features[False][0] - reference[0][:, 1:]).norm() / reference[0].norm()
+    assert gap > 1e-3  # without the token every attention row is another softmax
 
 
 def test_real_upernet_trains_a_step_and_predicts():
