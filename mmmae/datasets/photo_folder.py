@@ -97,7 +97,7 @@ def write_imagenet_like(root: Union[str, os.PathLike], count: int, classes: int 
     ``train_dataloader.dataset.data_root=root``."""
     root = Path(root)
     done = root / '.complete'
-    stamp = f'{count} {classes} {seed}' + (f' {held_out} {crop_width}' if held_out else '')
+    stamp = f'{count} {classes} {seed} {held_out} {tuple(crop_width)}'
     if done.is_file() and done.read_text() == stamp:
         return root
     rng = np.random.default_rng(seed)
