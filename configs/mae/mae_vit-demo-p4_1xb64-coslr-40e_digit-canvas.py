@@ -1,10 +1,10 @@
 # The CPU demo's MAE pretrained on the digit canvases' 2,000 training images (no labels) at their
 # 48 x 48 size: 144 patches of 4 px, 36 visible. An in-domain checkpoint for the segmentation
-# demo (configs/mae/benchmarks/upernet_vit-demo-p4_mae-pre_1xb8-poly-1000i_digit-canvas.py),
+# demo (configs/mae/benchmarks/upernet_vit-demo-p4_mae-pre_1xb8-poly-3000i_digit-canvas.py),
 # which then sees digits at the scale, density and placement the encoder was pretrained on.
 # 40 epochs: as many steps as the MNIST-5k demo's 20 (the canvases are half as many images).
-# Measured (seed 0, docs/detection_segmentation.md): UperNet mIoU 23.4 from it vs 27.2 from the
-# MNIST-5k demo MAE; it did not help.
+# Measured (seed 0, 1,000 iterations, docs/detection_segmentation.md): UperNet mIoU 23.4 from it
+# vs 27.2 from the MNIST-5k demo MAE; it did not help.
 # Data: tools/dataset_converters/mnist5k_to_det_seg.py (data/digit_canvas/)
 _base_ = './mae_vit-demo-p4_1xb64-coslr-20e_mnist5k.py'
 

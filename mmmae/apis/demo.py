@@ -66,7 +66,7 @@ RECIPES = {
 DET_SEG_TASKS = {
     'detection': ('mae/benchmarks/mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
                   ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP', 'coco/segm_mAP_50')),
-    'segmentation': ('mae/benchmarks/upernet_vit-demo-p4_mae-pre_1xb8-poly-1000i_digit-canvas.py',
+    'segmentation': ('mae/benchmarks/upernet_vit-demo-p4_mae-pre_1xb8-poly-3000i_digit-canvas.py',
                      ('mIoU', 'aAcc', 'mAcc')),
 }
 

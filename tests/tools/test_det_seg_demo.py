@@ -14,7 +14,7 @@ test_tool = load_tool('test')
 
 BENCH = ROOT / 'configs' / 'mae' / 'benchmarks'
 CONFIGS = {'det': BENCH / 'mask-rcnn_vit-demo-p4_mae-pre_1xb8-coslr-1000i_digit-canvas.py',
-           'seg': BENCH / 'upernet_vit-demo-p4_mae-pre_1xb8-poly-1000i_digit-canvas.py'}
+           'seg': BENCH / 'upernet_vit-demo-p4_mae-pre_1xb8-poly-3000i_digit-canvas.py'}
 METRICS = {'det': {'coco/bbox_mAP', 'coco/segm_mAP'}, 'seg': {'aAcc', 'mIoU', 'mAcc'}}
 
 

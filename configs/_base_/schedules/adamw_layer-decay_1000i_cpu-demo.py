@@ -1,5 +1,5 @@
 # The detection / segmentation CPU demos' schedule: 1,000 iterations, fp32 AdamW with layer decay
-# 0.75, 50 linear warm-up iterations, then cosine (the segmentation demo swaps in poly).
+# 0.75, 50 linear warm-up iterations, then cosine (the segmentation demo runs 3,000 with poly).
 max_iters = 1000
 warmup_iters = 50
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
