@@ -5,8 +5,9 @@ For each seed, trains the demo detection and segmentation configs twice: from th
 checkpoint and from random initialisation, and keeps each run's final validation metrics
 (COCO box / mask AP; mIoU, aAcc, mAcc). Per-seed numbers with mean and standard deviation go
 to a JSON file, rewritten after every run, so a stopped sweep keeps what it finished.
-About 20 minutes per seed on 2 free cores. ``--cfg-options`` changes both configs (an
-ablation); ``--inits`` runs one side only, e.g. to run the two sides side by side.
+Roughly 40 minutes per seed on 2 free cores (an estimate from the single runs' times in
+docs/detection_segmentation.md). ``--cfg-options`` changes both configs (an ablation);
+``--inits`` runs one side only, e.g. to run the two sides side by side.
 
 Example:
     python tools/analysis_tools/det_seg_demo_benchmarks.py --seeds 0 1 2
